@@ -1,0 +1,51 @@
+import { isUserError, unknownNameMessage } from "../util/errors.js";
+import { type CliIO, processIO } from "./io.js";
+
+/** A command: parses its own flags, calls the lab, writes files; returns the exit code. */
+export type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+/** The one table of commands (loaded lazily so `optlab replay` does not load the plotting stack). */
+const commands: Record<string, CommandEntry> = {
+  replay: {
+    summary: "recompute a golden-trajectory document with optlab: optlab replay FILE [--out OUT]",
+    load: async () => (await import("./replay.js")).replay,
+  },
+};
+
+/** Registers a command; the table above is the list, this is for modules added by later commands. */
+export function commandNames(): string[] {
+  return Object.keys(commands);
+}
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, entry]) => `  ${name.padEnd(12)} ${entry.summary}`);
+  return `optlab — compare gradient-descent optimizers\n\nusage: optlab COMMAND [options]\n\ncommands:\n${lines.join("\n")}\n`;
+}
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    io.stderr(`optlab: ${unknownNameMessage("command", name, Object.keys(commands))}\n`);
+    return 2;
+  }
+  try {
+    const command = await entry.load();
+    return await command(rest, io);
+  } catch (error) {
+    if (isUserError(error)) {
+      io.stderr(`optlab ${name}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
