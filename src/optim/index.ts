@@ -1,0 +1,152 @@
+import { InputRangeError, InputTypeError, show, unknownNameMessage } from "../util/errors.js";
+import { adabelief, adabeliefMeta } from "./adabelief.js";
+import { adabound, adaboundMeta } from "./adabound.js";
+import { adadelta, adadeltaMeta } from "./adadelta.js";
+import { adagrad, adagradMeta } from "./adagrad.js";
+import { adam, adamMeta } from "./adam.js";
+import { adamax, adamaxMeta } from "./adamax.js";
+import { lion, lionMeta } from "./lion.js";
+import { momentum, momentumMeta } from "./momentum.js";
+import { nadam, nadamMeta } from "./nadam.js";
+import { nesterov, nesterovMeta } from "./nesterov.js";
+import { radam, radamMeta } from "./radam.js";
+import { rmsprop, rmspropMeta } from "./rmsprop.js";
+import { sgd, sgdMeta } from "./sgd.js";
+import { canonicalHyperparameters, canonicalOptimizerName } from "./spelling.js";
+import { swats, swatsMeta } from "./swats.js";
+import { torchAdagrad, torchAdagradMeta } from "./torch-adagrad.js";
+import { adamw, adamwMeta, torchAdam, torchAdamMeta } from "./torch-adam.js";
+import { torchRmsprop, torchRmspropMeta } from "./torch-rmsprop.js";
+import { torchSgd, torchSgdMeta } from "./torch-sgd.js";
+import type { HpValue, Optimizer, OptimizerMeta } from "./types.js";
+
+export * from "./types.js";
+export { describeRange, resolveHyperparameters } from "./hyper.js";
+export { canonicalHyperparameters, canonicalOptimizerName, foreignOptimizerNames } from "./spelling.js";
+export { NamedParameters } from "./named.js";
+export { restoreState, saveState, type SavedState } from "./state.js";
+
+interface RegistryEntry {
+  readonly meta: OptimizerMeta;
+  // biome-ignore lint/suspicious/noExplicitAny: each factory takes its own options type; the registry checks them.
+  readonly create: (options: any) => Optimizer<any>;
+}
+
+/** The one table of optimizers: id → factory and metadata. Order = the order menus and reports list them. */
+const registry: readonly RegistryEntry[] = [
+  { meta: sgdMeta, create: sgd },
+  { meta: momentumMeta, create: momentum },
+  { meta: nesterovMeta, create: nesterov },
+  { meta: adagradMeta, create: adagrad },
+  { meta: rmspropMeta, create: rmsprop },
+  { meta: adamMeta, create: adam },
+  { meta: torchSgdMeta, create: torchSgd },
+  { meta: torchAdagradMeta, create: torchAdagrad },
+  { meta: torchRmspropMeta, create: torchRmsprop },
+  { meta: torchAdamMeta, create: torchAdam },
+  { meta: adamwMeta, create: adamw },
+  { meta: nadamMeta, create: nadam },
+  { meta: radamMeta, create: radam },
+  { meta: adadeltaMeta, create: adadelta },
+  { meta: adamaxMeta, create: adamax },
+  { meta: lionMeta, create: lion },
+  { meta: adabeliefMeta, create: adabelief },
+  { meta: swatsMeta, create: swats },
+  { meta: adaboundMeta, create: adabound },
+];
+
+const byId = new Map(registry.map((entry) => [entry.meta.id, entry]));
+
+export function optimizerIds(): string[] {
+  return registry.map((entry) => entry.meta.id);
+}
+
+export function optimizerMeta(id: string): OptimizerMeta {
+  return entryFor(id).meta;
+}
+
+function entryFor(name: string): RegistryEntry {
+  const id = canonicalOptimizerName(name);
+  const entry = byId.get(id);
+  if (!entry) throw new InputTypeError(unknownNameMessage("optimizer", name, optimizerIds()));
+  return entry;
+}
+
+/** `{ id, hp }`: an optimizer named in any supported spelling with hyperparameters in any supported spelling. */
+export interface OptimizerSpec {
+  readonly id: string;
+  readonly hp?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Builds an optimizer from `"adam:lr=0.3,beta1=0.9"`, `"torch.optim.Adam:betas=[0.9,0.99]"` or
+ * `{ id: "adam", hp: { lr: 0.3 } }`. Names and hyperparameters are translated (`spelling.ts`) and
+ * checked by the optimizer's factory.
+ */
+export function createOptimizer(spec: string | OptimizerSpec): Optimizer {
+  const { id, hp } = typeof spec === "string" ? parseOptimizerSpec(spec) : spec;
+  const entry = entryFor(id);
+  if (hp !== undefined && (typeof hp !== "object" || hp === null || Array.isArray(hp))) {
+    throw new InputTypeError(`${entry.meta.id}: hyperparameters must be an object of name → value, got ${show(hp)}`);
+  }
+  return entry.create(canonicalHyperparameters(entry.meta.id, hp ?? {}));
+}
+
+function parseValue(id: string, name: string, raw: string): HpValue | number[] {
+  const text = raw.trim();
+  if (text === "true") return true;
+  if (text === "false") return false;
+  if (/^[[(].*[\])]$/.test(text)) {
+    return text
+      .slice(1, -1)
+      .split(/[,/]/)
+      .map((part) => parseValue(id, name, part) as number);
+  }
+  const value = Number(text);
+  if (text === "" || Number.isNaN(value)) {
+    throw new InputRangeError(`${id}: ${name} must be a number or true/false, got ${show(raw)}`);
+  }
+  return value;
+}
+
+/** Parses `"adam:lr=0.3,beta1=0.9"` (brackets may group a pair: `betas=[0.9,0.99]`). */
+export function parseOptimizerSpec(text: string): { id: string; hp: Record<string, unknown> } {
+  if (typeof text !== "string" || text.trim() === "") {
+    throw new InputTypeError(`optimizer must be written as NAME or NAME:key=value,…, got ${show(text)}`);
+  }
+  const colon = text.indexOf(":");
+  const name = (colon < 0 ? text : text.slice(0, colon)).trim();
+  const id = canonicalOptimizerName(name);
+  const hp: Record<string, unknown> = {};
+  const rest = colon < 0 ? "" : text.slice(colon + 1);
+  // Split on commas that are not inside brackets.
+  let depth = 0;
+  let start = 0;
+  const entries: string[] = [];
+  for (let i = 0; i <= rest.length; i++) {
+    const c = rest[i];
+    if (c === "[" || c === "(") depth++;
+    else if (c === "]" || c === ")") depth--;
+    if (i === rest.length || (c === "," && depth === 0)) {
+      if (rest.slice(start, i).trim() !== "") entries.push(rest.slice(start, i));
+      start = i + 1;
+    }
+  }
+  for (const entry of entries) {
+    const equals = entry.indexOf("=");
+    if (equals < 0) {
+      throw new InputTypeError(`${id}: hyperparameters are written key=value, got ${show(entry.trim())}`);
+    }
+    const key = entry.slice(0, equals).trim();
+    hp[key] = parseValue(id, key, entry.slice(equals + 1));
+  }
+  return { id, hp };
+}
+
+/** A short label for legends: `adam lr=0.3` (only the values that differ from the defaults). */
+export function optimizerLabel(optimizer: Optimizer): string {
+  const changed = optimizer.meta.hyperparameters
+    .filter((spec) => optimizer.hp[spec.name] !== spec.default)
+    .map((spec) => `${spec.name}=${optimizer.hp[spec.name]}`);
+  return changed.length === 0 ? optimizer.id : `${optimizer.id} ${changed.join(" ")}`;
+}

@@ -1,0 +1,106 @@
+import { InputRangeError, InputTypeError, show } from "../util/errors.js";
+
+/**
+ * The one place where other libraries' spellings become optlab's.
+ *
+ * Optimizer names: optlab ids (`adam`, `torch-adam`), the book's class names (`Adam`, `AdaGrad` → the book's
+ * six), torch's (`torch.optim.Adam`, `torch.Adam`) and optax's (`optax.lion`).
+ * Hyperparameters: optlab spells them `lr`, `beta1`, `beta2`, `eps`, `weightDecay`, `rho`, …; torch's
+ * `betas`, `alpha` (RMSprop), optax's `learning_rate`, `b1`, `b2`, the book's `decay_rate` and any
+ * snake_case name (`weight_decay` → `weightDecay`) are translated here.
+ */
+
+/** Family → class or function name (as the golden documents write them) → optlab id. */
+export const foreignOptimizerNames: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  textbook: { SGD: "sgd", Momentum: "momentum", Nesterov: "nesterov", AdaGrad: "adagrad", RMSprop: "rmsprop", Adam: "adam" },
+  torch: {
+    SGD: "torch-sgd",
+    Adagrad: "torch-adagrad",
+    RMSprop: "torch-rmsprop",
+    Adam: "torch-adam",
+    AdamW: "adamw",
+    NAdam: "nadam",
+    RAdam: "radam",
+    Adadelta: "adadelta",
+    Adamax: "adamax",
+  },
+  optax: { lion: "lion", adabelief: "adabelief" },
+};
+
+const familyPrefixes: Readonly<Record<string, string>> = {
+  "torch.optim.": "torch",
+  "torch.": "torch",
+  "optax.": "optax",
+  "book.": "textbook",
+  "textbook.": "textbook",
+};
+
+function lookupIgnoringCase(table: Readonly<Record<string, string>>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, id] of Object.entries(table)) if (key.toLowerCase() === lower) return id;
+  return undefined;
+}
+
+/** Translates a user's optimizer name to an optlab id; returns the name unchanged when it is not foreign. */
+export function canonicalOptimizerName(name: string): string {
+  const trimmed = name.trim();
+  for (const [prefix, family] of Object.entries(familyPrefixes)) {
+    if (trimmed.toLowerCase().startsWith(prefix)) {
+      return lookupIgnoringCase(foreignOptimizerNames[family], trimmed.slice(prefix.length)) ?? trimmed;
+    }
+  }
+  return lookupIgnoringCase(foreignOptimizerNames.textbook, trimmed) ?? trimmed.toLowerCase();
+}
+
+/** torch implementation switches that change how, not what, is computed: accepted only at their no-op values. */
+const implementationFlags = new Set(["foreach", "capturable", "differentiable", "fused"]);
+
+const renamed: Readonly<Record<string, string>> = {
+  learning_rate: "lr",
+  learningRate: "lr",
+  b1: "beta1",
+  b2: "beta2",
+  decay_rate: "rho",
+  decayRate: "rho",
+};
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * Rewrites hyperparameters in any supported spelling to optlab's, for optimizer `id`.
+ * `betas: [β1, β2]` becomes `beta1`, `beta2`; torch RMSprop's `alpha` becomes `rho`.
+ * Naming one hyperparameter twice (e.g. `lr` and `learning_rate`) is an error.
+ */
+export function canonicalHyperparameters(id: string, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  const origin: Record<string, string> = {};
+  const put = (name: string, value: unknown, from: string) => {
+    if (name in result) {
+      throw new InputTypeError(`${id}: ${from} and ${origin[name]} both set ${name}; give it once`);
+    }
+    result[name] = value;
+    origin[name] = from;
+  };
+  for (const [key, value] of Object.entries(given)) {
+    if (implementationFlags.has(key)) {
+      if (value === null || value === false || value === undefined) continue;
+      throw new InputRangeError(`${id}: ${key} changes only how torch computes; optlab accepts it as false or null, got ${show(value)}`);
+    }
+    if (key === "betas") {
+      if (!Array.isArray(value) || value.length !== 2) {
+        throw new InputTypeError(`${id}: betas must be a pair [beta1, beta2], got ${show(value)}`);
+      }
+      put("beta1", value[0], "betas");
+      put("beta2", value[1], "betas");
+      continue;
+    }
+    if (key === "alpha" && id === "torch-rmsprop") {
+      put("rho", value, key);
+      continue;
+    }
+    put(renamed[key] ?? camelCase(key), value, key);
+  }
+  return result;
+}
