@@ -22,13 +22,16 @@ describe("golden trajectories (shared/reference, visible split)", () => {
     expect(golden.cases).toHaveLength(254);
   });
 
-  it.each(golden.cases.map((c) => [c.id, c] as const))("%s stays within 1e-9·|ref| + 1e-12", (_id, testCase) => {
-    const { params, loss } = replayCase(testCase, golden.functions);
-    expect(params).toHaveLength(testCase.steps + 1);
-    const expectedParams = (testCase.params as number[][]).flat();
-    expect(worstRatio(params.flat(), expectedParams)).toBeLessThanOrEqual(1);
-    expect(worstRatio(loss, testCase.loss as number[])).toBeLessThanOrEqual(1);
-  });
+  it.each(golden.cases.map((c) => [c.id, c] as const))(
+    "%s stays within 1e-9·|ref| + 1e-12",
+    (_id, testCase) => {
+      const { params, loss } = replayCase(testCase, golden.functions);
+      expect(params).toHaveLength(testCase.steps + 1);
+      const expectedParams = (testCase.params as number[][]).flat();
+      expect(worstRatio(params.flat(), expectedParams)).toBeLessThanOrEqual(1);
+      expect(worstRatio(loss, testCase.loss as number[])).toBeLessThanOrEqual(1);
+    },
+  );
 
   it("reproduces every textbook case bit for bit except where V8's pow differs from C's in the last bit", () => {
     // SEMANTICS.md §6: the book's SGD, Momentum, Nesterov, AdaGrad and RMSprop use no pow and are exact.

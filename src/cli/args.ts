@@ -11,23 +11,38 @@ export function parseCommandArgs<T extends OptionsConfig>(command: string, argv:
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new InputTypeError(`optlab ${command}: ${message}`);
+    // Node's text is "Unknown option '--x'. To specify a positional argument …": keep the first sentence.
+    const message = error instanceof Error ? error.message.split("\n")[0].split(". ")[0] : String(error);
+    throw new InputTypeError(`${message} (see optlab ${command} --help)`);
   }
 }
 
 /** Reads a whole number flag in [min, max]. */
-export function intFlag(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+export function intFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || !(value >= min && value <= max)) {
-    throw new InputRangeError(`--${flag} must be a whole number in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+    throw new InputRangeError(
+      `--${flag} must be a whole number in [${min}, ${max}], got ${JSON.stringify(raw)}`,
+    );
   }
   return value;
 }
 
 /** Reads a finite number flag in [min, max]. */
-export function numberFlag(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+export function numberFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (raw.trim() === "" || !(value >= min && value <= max)) {

@@ -18,7 +18,10 @@ export const processIO: CliIO = {
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.partial`);
+  const temporary = join(
+    dirname(path),
+    `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.partial`,
+  );
   try {
     writeFileSync(temporary, data);
     renameSync(temporary, path);

@@ -15,9 +15,26 @@ const commands: Record<string, CommandEntry> = {
     summary: "recompute a golden-trajectory document with optlab: optlab replay FILE [--out OUT]",
     load: async () => (await import("./replay.js")).replay,
   },
+  figure: {
+    summary: "one figure: optlab figure KIND --function F --optimizer SPEC … --out DIR (--help for more)",
+    load: async () => (await import("./figure.js")).figure,
+  },
+  experiment: {
+    summary: "the figure an experiment file describes: optlab experiment FILE.json [--out DIR]",
+    load: async () => (await import("./experiment.js")).experiment,
+  },
+  all: {
+    summary: "the seed's 2D experiments, every figure and table, into one folder: optlab all [--out DIR]",
+    load: async () => (await import("./all.js")).all,
+  },
+  mnist: {
+    summary:
+      "train the book's MNIST network with several optimizers, paired and seeded (optlab mnist --help)",
+    load: async () => (await import("./mnist.js")).mnist,
+  },
 };
 
-/** Registers a command; the table above is the list, this is for modules added by later commands. */
+/** The command names, in the order `optlab --help` lists them. */
 export function commandNames(): string[] {
   return Object.keys(commands);
 }
@@ -37,6 +54,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   if (!entry) {
     io.stderr(`optlab: ${unknownNameMessage("command", name, Object.keys(commands))}\n`);
     return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout(`optlab ${name}: ${entry.summary}\n`);
+    return 0;
   }
   try {
     const command = await entry.load();

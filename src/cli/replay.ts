@@ -12,7 +12,9 @@ export function readJsonFile(path: string): unknown {
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputRangeError(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : (code ?? String(error))}`);
+    throw new InputRangeError(
+      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : (code ?? String(error))}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -28,7 +30,9 @@ export function readJsonFile(path: string): unknown {
 export const replay: Command = async (argv, io) => {
   const { values, positionals } = parseCommandArgs("replay", argv, { out: { type: "string" } });
   if (positionals.length !== 1) {
-    throw new InputTypeError(`expected exactly one input FILE, got ${positionals.length} (usage: optlab replay FILE [--out OUT])`);
+    throw new InputTypeError(
+      `expected exactly one input FILE, got ${positionals.length} (usage: optlab replay FILE [--out OUT])`,
+    );
   }
   const path = positionals[0];
   const document = readJsonFile(path) as GoldenDocument;
@@ -40,6 +44,8 @@ export const replay: Command = async (argv, io) => {
   if (values.out === undefined) io.stdout(text);
   else writeFileAtomic(values.out, text);
   const total = replayed.cases.length;
-  io.stderr(`replayed ${total - failed} of ${total} cases${failed > 0 ? `; ${failed} could not run (see their "error" field)` : ""}\n`);
+  io.stderr(
+    `replayed ${total - failed} of ${total} cases${failed > 0 ? `; ${failed} could not run (see their "error" field)` : ""}\n`,
+  );
   return failed > 0 ? 1 : 0;
 };

@@ -1,7 +1,7 @@
 import { beale } from "../landscapes/beale.js";
 import { himmelblau } from "../landscapes/himmelblau.js";
-import { createQuadratic50 } from "../landscapes/quadratic50.js";
 import { quadratic } from "../landscapes/quadratic.js";
+import { createQuadratic50 } from "../landscapes/quadratic50.js";
 import { rosenbrock } from "../landscapes/rosenbrock.js";
 import { saddle } from "../landscapes/saddle.js";
 import type { Landscape } from "../landscapes/types.js";
@@ -53,7 +53,8 @@ export function optimizerIdFor(family: string, name: string): string {
     throw new InputTypeError(unknownNameMessage("family", family, Object.keys(foreignOptimizerNames)));
   }
   const id = table[name];
-  if (id === undefined) throw new InputTypeError(unknownNameMessage(`${family} optimizer`, name, Object.keys(table)));
+  if (id === undefined)
+    throw new InputTypeError(unknownNameMessage(`${family} optimizer`, name, Object.keys(table)));
   return id;
 }
 
@@ -73,7 +74,9 @@ export function replayCase(
   });
   const { start, steps } = testCase;
   if (!Array.isArray(start) || start.length !== objective.dim || !start.every((x) => typeof x === "number")) {
-    throw new InputTypeError(`start must be ${objective.dim} numbers for ${testCase.function}, got ${show(start)}`);
+    throw new InputTypeError(
+      `start must be ${objective.dim} numbers for ${testCase.function}, got ${show(start)}`,
+    );
   }
   if (!Number.isInteger(steps) || steps < 0 || steps > 1_000_000) {
     throw new InputTypeError(`steps must be a whole number in [0, 1000000], got ${show(steps)}`);

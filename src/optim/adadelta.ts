@@ -1,12 +1,26 @@
 import { decayConstants } from "./decay.js";
-import { decayRange, epsRange, flag, lrRange, num, resolveHyperparameters, unitClosedRange } from "./hyper.js";
+import {
+  decayRange,
+  epsRange,
+  flag,
+  lrRange,
+  num,
+  resolveHyperparameters,
+  unitClosedRange,
+} from "./hyper.js";
 import { type DType, type FloatArray, type Optimizer, type OptimizerMeta, zeros } from "./types.js";
 
 export const adadeltaMeta: OptimizerMeta = {
   id: "adadelta",
   name: "torch.optim.Adadelta",
   family: "torch",
-  formula: ["g ← ±g + λ·θ", "v ← ρ·v + (1 − ρ)·g²", "Δ = √(u + ε) / √(v + ε) · g", "u ← ρ·u + (1 − ρ)·Δ²", "θ ← θ − η·Δ"],
+  formula: [
+    "g ← ±g + λ·θ",
+    "v ← ρ·v + (1 − ρ)·g²",
+    "Δ = √(u + ε) / √(v + ε) · g",
+    "u ← ρ·u + (1 − ρ)·Δ²",
+    "θ ← θ − η·Δ",
+  ],
   latex: [
     "g \\leftarrow \\pm g + \\lambda\\theta",
     "v \\leftarrow \\rho v + (1-\\rho)\\, g^2",
@@ -26,7 +40,8 @@ export const adadeltaMeta: OptimizerMeta = {
     "torch/optax/Keras divide by the new average v; TF.js divides by the previous one (its first step is η·g whatever ρ). " +
     "Defaults differ: torch lr 1.0, ρ 0.9, ε 1e-6; Keras/TF.js lr 1e-3, ρ 0.95, ε 1e-7. optax's adadelta with its " +
     "default learning_rate=None ascends.",
-  reference: "Zeiler 2012, ADADELTA: An Adaptive Learning Rate Method (arXiv:1212.5701); torch/optim/adadelta.py.",
+  reference:
+    "Zeiler 2012, ADADELTA: An Adaptive Learning Rate Method (arXiv:1212.5701); torch/optim/adadelta.py.",
 };
 
 export interface AdadeltaOptions {

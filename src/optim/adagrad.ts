@@ -11,7 +11,9 @@ export const adagradMeta: OptimizerMeta = {
   formula: ["h ← h + g²", "θ ← θ − η·g / (√h + 1e-7)"],
   latex: ["h \\leftarrow h + g^2", "\\theta \\leftarrow \\theta - \\frac{\\eta\\, g}{\\sqrt{h} + 10^{-7}}"],
   state: { h: "sum of squared gradients, starts at 0" },
-  hyperparameters: [num("lr", "η", 0.01, lrRange, "learning rate (divided by the root of the summed squares)")],
+  hyperparameters: [
+    num("lr", "η", 0.01, lrRange, "learning rate (divided by the root of the summed squares)"),
+  ],
   variantNote:
     "ε = 1e-7 outside the root, accumulator starting at 0, as the book. torch.optim.Adagrad uses ε = 1e-10 " +
     "(same form; with eps=1e-7 it matches the book); TF/Keras/optax start at 0.1 and put ε inside the root.",

@@ -20,7 +20,11 @@ export const adamMeta: OptimizerMeta = {
     "v \\leftarrow v + (1-\\beta_2)(g^2 - v)",
     "\\theta \\leftarrow \\theta - \\frac{\\eta_t\\, m}{\\sqrt{v} + 10^{-7}}",
   ],
-  state: { t: "step counter", m: "first moment (mean of g), starts at 0", v: "second moment (mean of g²), starts at 0" },
+  state: {
+    t: "step counter",
+    m: "first moment (mean of g), starts at 0",
+    v: "second moment (mean of g²), starts at 0",
+  },
   hyperparameters: [
     num("lr", "η", 0.001, lrRange, "learning rate (the largest step per coordinate, roughly)"),
     num("beta1", "β₁", 0.9, unitOpenRange, "decay of the gradient average m"),

@@ -6,14 +6,23 @@ export const adamaxMeta: OptimizerMeta = {
   id: "adamax",
   name: "torch.optim.Adamax",
   family: "torch",
-  formula: ["t ← t + 1;  g ← ±g + λ·θ", "m ← m + (1 − β₁)·(g − m)", "u ← max(β₂·u, |g| + ε)", "θ ← θ − (η / (1 − β₁ᵗ))·m / u"],
+  formula: [
+    "t ← t + 1;  g ← ±g + λ·θ",
+    "m ← m + (1 − β₁)·(g − m)",
+    "u ← max(β₂·u, |g| + ε)",
+    "θ ← θ − (η / (1 − β₁ᵗ))·m / u",
+  ],
   latex: [
     "t \\leftarrow t+1;\\ g \\leftarrow \\pm g + \\lambda\\theta",
     "m \\leftarrow m + (1-\\beta_1)(g-m)",
     "u \\leftarrow \\max(\\beta_2 u, |g| + \\epsilon)",
     "\\theta \\leftarrow \\theta - \\frac{\\eta}{1-\\beta_1^t}\\,\\frac{m}{u}",
   ],
-  state: { t: "step counter", m: "first moment, starts at 0", u: "exponentially weighted infinity norm, starts at 0" },
+  state: {
+    t: "step counter",
+    m: "first moment, starts at 0",
+    u: "exponentially weighted infinity norm, starts at 0",
+  },
   hyperparameters: [
     num("lr", "η", 2e-3, lrRange, "learning rate"),
     num("beta1", "β₁", 0.9, unitOpenRange, "decay of the gradient average m"),

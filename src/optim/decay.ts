@@ -14,7 +14,10 @@ export interface DecayConstants {
   readonly shrink: number;
 }
 
-export function decayConstants(hp: Readonly<Record<string, HpValue>>, alwaysDecoupled = false): DecayConstants {
+export function decayConstants(
+  hp: Readonly<Record<string, HpValue>>,
+  alwaysDecoupled = false,
+): DecayConstants {
   const lr = hp.lr as number;
   const weightDecay = (hp.weightDecay as number | undefined) ?? 0;
   const decoupled = alwaysDecoupled || hp.decoupledWeightDecay === true;

@@ -20,7 +20,14 @@ export function flag(name: string, symbol: string, defaultValue: boolean, doc: s
 export const lrRange = { min: 0, scale: "log", uiMin: 1e-4, uiMax: 20 } as const;
 export const momentumRange = { min: 0, scale: "linear", uiMin: 0, uiMax: 0.999 } as const;
 export const unitClosedRange = { min: 0, max: 1, scale: "linear", uiMin: 0, uiMax: 1 } as const;
-export const unitOpenRange = { min: 0, max: 1, maxOpen: true, scale: "linear", uiMin: 0, uiMax: 0.999 } as const;
+export const unitOpenRange = {
+  min: 0,
+  max: 1,
+  maxOpen: true,
+  scale: "linear",
+  uiMin: 0,
+  uiMax: 0.999,
+} as const;
 export const epsRange = { min: 0, scale: "log", uiMin: 1e-16, uiMax: 1e-2 } as const;
 export const decayRange = { min: 0, scale: "linear", uiMin: 0, uiMax: 0.1 } as const;
 
@@ -55,7 +62,9 @@ export function resolveHyperparameters(
   const specs = new Map(meta.hyperparameters.map((spec) => [spec.name, spec]));
   for (const name of Object.keys(given)) {
     if (!specs.has(name)) {
-      throw new InputTypeError(`${meta.id}: ${unknownNameMessage("hyperparameter", name, [...specs.keys()])}`);
+      throw new InputTypeError(
+        `${meta.id}: ${unknownNameMessage("hyperparameter", name, [...specs.keys()])}`,
+      );
     }
   }
   const resolved: Record<string, HpValue> = {};

@@ -20,11 +20,11 @@ import { torchRmsprop, torchRmspropMeta } from "./torch-rmsprop.js";
 import { torchSgd, torchSgdMeta } from "./torch-sgd.js";
 import type { HpValue, Optimizer, OptimizerMeta } from "./types.js";
 
-export * from "./types.js";
 export { describeRange, resolveHyperparameters } from "./hyper.js";
-export { canonicalHyperparameters, canonicalOptimizerName, foreignOptimizerNames } from "./spelling.js";
 export { NamedParameters } from "./named.js";
-export { restoreState, saveState, type SavedState } from "./state.js";
+export { canonicalHyperparameters, canonicalOptimizerName, foreignOptimizerNames } from "./spelling.js";
+export { restoreState, type SavedState, saveState } from "./state.js";
+export * from "./types.js";
 
 interface RegistryEntry {
   readonly meta: OptimizerMeta;
@@ -87,7 +87,9 @@ export function createOptimizer(spec: string | OptimizerSpec): Optimizer {
   const { id, hp } = typeof spec === "string" ? parseOptimizerSpec(spec) : spec;
   const entry = entryFor(id);
   if (hp !== undefined && (typeof hp !== "object" || hp === null || Array.isArray(hp))) {
-    throw new InputTypeError(`${entry.meta.id}: hyperparameters must be an object of name → value, got ${show(hp)}`);
+    throw new InputTypeError(
+      `${entry.meta.id}: hyperparameters must be an object of name → value, got ${show(hp)}`,
+    );
   }
   return entry.create(canonicalHyperparameters(entry.meta.id, hp ?? {}));
 }

@@ -21,7 +21,8 @@ export const lionMeta: OptimizerMeta = {
   variantNote:
     "optax 0.2.8: the sign uses the old m; sign(0) = 0; decay λ·θ is added to the sign update and multiplied by η " +
     "(default λ = 1e-3 is on, so optax.lion(η) is not plain Lion). optax has no default η; optlab uses 1e-4.",
-  reference: "Chen et al. 2023, Symbolic Discovery of Optimization Algorithms (arXiv:2302.06675); optax/_src/alias.py `lion`.",
+  reference:
+    "Chen et al. 2023, Symbolic Discovery of Optimization Algorithms (arXiv:2302.06675); optax/_src/alias.py `lion`.",
 };
 
 export interface LionOptions {

@@ -10,7 +10,13 @@ export const momentumMeta: OptimizerMeta = {
   state: { v: "velocity (carries the learning rate), starts at 0" },
   hyperparameters: [
     num("lr", "η", 0.01, lrRange, "learning rate"),
-    num("momentum", "μ", 0.9, momentumRange, "momentum: the share of the velocity kept from one step to the next"),
+    num(
+      "momentum",
+      "μ",
+      0.9,
+      momentumRange,
+      "momentum: the share of the velocity kept from one step to the next",
+    ),
   ],
   variantNote:
     "Sutskever form (lr inside the velocity), as the book. torch.optim.SGD(momentum=μ) keeps the lr outside the " +

@@ -40,7 +40,8 @@ export const nadamMeta: OptimizerMeta = {
     "Dozat's NAdam with the TF2-era Keras momentum schedule (0.96^(tψ), ψ = 0.004) and the running product Π kept in " +
     "double; only v is bias-corrected. Keras 3 uses 0.96^t (ψ = 1); optax `nadam` is Adam with a Nesterov term and no " +
     "schedule — both give other iterates.",
-  reference: "Dozat 2016, Incorporating Nesterov Momentum into Adam (ICLR workshop); torch/optim/nadam.py (torch 2.13).",
+  reference:
+    "Dozat 2016, Incorporating Nesterov Momentum into Adam (ICLR workshop); torch/optim/nadam.py (torch 2.13).",
 };
 
 export interface NadamOptions {

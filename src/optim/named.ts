@@ -21,7 +21,9 @@ export class NamedParameters {
     let total = 0;
     for (const [name, size] of Object.entries(sizes)) {
       if (!Number.isInteger(size) || size < 0) {
-        throw new InputRangeError(`parameter ${show(name)}: size must be a whole number >= 0, got ${show(size)}`);
+        throw new InputRangeError(
+          `parameter ${show(name)}: size must be a whole number >= 0, got ${show(size)}`,
+        );
       }
       offsets.set(name, [total, total + size]);
       total += size;

@@ -6,7 +6,10 @@ export const nesterovMeta: OptimizerMeta = {
   name: "Nesterov (book)",
   family: "book",
   formula: ["v ← μ·v − η·g", "θ ← θ + μ²·v − (1 + μ)·η·g"],
-  latex: ["v \\leftarrow \\mu v - \\eta\\, g", "\\theta \\leftarrow \\theta + \\mu^2 v - (1+\\mu)\\,\\eta\\, g"],
+  latex: [
+    "v \\leftarrow \\mu v - \\eta\\, g",
+    "\\theta \\leftarrow \\theta + \\mu^2 v - (1+\\mu)\\,\\eta\\, g",
+  ],
   state: { v: "velocity, starts at 0 (already updated when θ uses it)" },
   hyperparameters: [
     num("lr", "η", 0.01, lrRange, "learning rate"),

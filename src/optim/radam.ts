@@ -33,7 +33,8 @@ export const radamMeta: OptimizerMeta = {
   variantNote:
     "torch 2.13: rectification when ρₜ > 5 (paper: > 4, optax: ≥ 5), so the first five steps are plain bias-corrected " +
     "momentum with step η·m̂ — the lr must be safe for that; ε is added to the uncorrected √v (optax: to √v̂).",
-  reference: "Liu et al. 2020, On the Variance of the Adaptive Learning Rate and Beyond (ICLR); torch/optim/radam.py.",
+  reference:
+    "Liu et al. 2020, On the Variance of the Adaptive Learning Rate and Beyond (ICLR); torch/optim/radam.py.",
 };
 
 export interface RadamOptions {
@@ -84,7 +85,7 @@ export function radam(options: RadamOptions = {}): Optimizer<RadamState> {
           m[i] += oneMinusBeta1 * (g - m[i]);
           v[i] = beta2 * v[i] + oneMinusBeta2 * g * g;
           const adaptive = bc2Sqrt / (Math.sqrt(v[i]) + eps);
-          params[i] = p * shrink - ((m[i] / bc1) * lr * adaptive) * rect;
+          params[i] = p * shrink - (m[i] / bc1) * lr * adaptive * rect;
         }
       } else {
         for (let i = 0; i < params.length; i++) {

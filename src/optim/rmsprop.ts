@@ -7,11 +7,20 @@ export const rmspropMeta: OptimizerMeta = {
   name: "RMSprop (book)",
   family: "book",
   formula: ["h ← ρ·h + (1 − ρ)·g²", "θ ← θ − η·g / (√h + 1e-7)"],
-  latex: ["h \\leftarrow \\rho h + (1-\\rho)\\, g^2", "\\theta \\leftarrow \\theta - \\frac{\\eta\\, g}{\\sqrt{h} + 10^{-7}}"],
+  latex: [
+    "h \\leftarrow \\rho h + (1-\\rho)\\, g^2",
+    "\\theta \\leftarrow \\theta - \\frac{\\eta\\, g}{\\sqrt{h} + 10^{-7}}",
+  ],
   state: { h: "moving average of squared gradients, starts at 0" },
   hyperparameters: [
     num("lr", "η", 0.01, lrRange, "learning rate"),
-    num("rho", "ρ", 0.99, unitOpenRange, "decay rate of the squared-gradient average (the book's decay_rate)"),
+    num(
+      "rho",
+      "ρ",
+      0.99,
+      unitOpenRange,
+      "decay rate of the squared-gradient average (the book's decay_rate)",
+    ),
   ],
   variantNote:
     "ε = 1e-7 outside the root, no bias correction, as the book (decay_rate ρ). torch.optim.RMSprop calls ρ `alpha` " +

@@ -12,7 +12,8 @@ export const sgdMeta: OptimizerMeta = {
   variantNote:
     "Plain gradient descent, as `common/optimizer.py` of Deep Learning from Scratch. Identical to torch.optim.SGD " +
     "without momentum (whose default lr is 1e-3 instead of 0.01).",
-  reference: "Robbins & Monro 1951; Saito, Deep Learning from Scratch (2016), ch. 6, common/optimizer.py `SGD`.",
+  reference:
+    "Robbins & Monro 1951; Saito, Deep Learning from Scratch (2016), ch. 6, common/optimizer.py `SGD`.",
 };
 
 export interface SgdOptions {

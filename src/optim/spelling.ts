@@ -12,7 +12,14 @@ import { InputRangeError, InputTypeError, show } from "../util/errors.js";
 
 /** Family → class or function name (as the golden documents write them) → optlab id. */
 export const foreignOptimizerNames: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  textbook: { SGD: "sgd", Momentum: "momentum", Nesterov: "nesterov", AdaGrad: "adagrad", RMSprop: "rmsprop", Adam: "adam" },
+  textbook: {
+    SGD: "sgd",
+    Momentum: "momentum",
+    Nesterov: "nesterov",
+    AdaGrad: "adagrad",
+    RMSprop: "rmsprop",
+    Adam: "adam",
+  },
   torch: {
     SGD: "torch-sgd",
     Adagrad: "torch-adagrad",
@@ -73,7 +80,10 @@ function camelCase(name: string): string {
  * `betas: [β1, β2]` becomes `beta1`, `beta2`; torch RMSprop's `alpha` becomes `rho`.
  * Naming one hyperparameter twice (e.g. `lr` and `learning_rate`) is an error.
  */
-export function canonicalHyperparameters(id: string, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function canonicalHyperparameters(
+  id: string,
+  given: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   const origin: Record<string, string> = {};
   const put = (name: string, value: unknown, from: string) => {
@@ -86,7 +96,9 @@ export function canonicalHyperparameters(id: string, given: Readonly<Record<stri
   for (const [key, value] of Object.entries(given)) {
     if (implementationFlags.has(key)) {
       if (value === null || value === false || value === undefined) continue;
-      throw new InputRangeError(`${id}: ${key} changes only how torch computes; optlab accepts it as false or null, got ${show(value)}`);
+      throw new InputRangeError(
+        `${id}: ${key} changes only how torch computes; optlab accepts it as false or null, got ${show(value)}`,
+      );
     }
     if (key === "betas") {
       if (!Array.isArray(value) || value.length !== 2) {

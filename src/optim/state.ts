@@ -27,7 +27,12 @@ function decode(value: unknown, where: string): number {
 }
 
 /** Turns live state into plain JSON-ready data (doubles written shortest-round-trip by JSON.stringify). */
-export function saveState(optimizer: Optimizer, state: OptimizerState, n: number, dtype: DType = "float64"): SavedState {
+export function saveState(
+  optimizer: Optimizer,
+  state: OptimizerState,
+  n: number,
+  dtype: DType = "float64",
+): SavedState {
   const fields: Record<string, JsonNumber | JsonNumber[]> = {};
   for (const [name, value] of Object.entries(state)) {
     fields[name] = typeof value === "number" ? encode(value) : Array.from(value, encode);
@@ -44,7 +49,9 @@ export function restoreState(optimizer: Optimizer, saved: SavedState): Optimizer
     throw new InputTypeError(`saved state must be an object, got ${show(saved)}`);
   }
   if (saved.optimizer !== optimizer.id) {
-    throw new InputRangeError(`saved state is for optimizer ${show(saved.optimizer)}, not ${show(optimizer.id)}`);
+    throw new InputRangeError(
+      `saved state is for optimizer ${show(saved.optimizer)}, not ${show(optimizer.id)}`,
+    );
   }
   if (!Number.isInteger(saved.n) || saved.n < 0) {
     throw new InputRangeError(`saved state: n must be a whole number >= 0, got ${show(saved.n)}`);
@@ -55,11 +62,13 @@ export function restoreState(optimizer: Optimizer, saved: SavedState): Optimizer
   const state = optimizer.init(saved.n, saved.dtype);
   const fields = saved.state ?? {};
   for (const name of Object.keys(fields)) {
-    if (!(name in state)) throw new InputRangeError(`saved state: unexpected field ${show(name)} for ${optimizer.id}`);
+    if (!(name in state))
+      throw new InputRangeError(`saved state: unexpected field ${show(name)} for ${optimizer.id}`);
   }
   for (const [name, fresh] of Object.entries(state)) {
     const value = fields[name];
-    if (value === undefined) throw new InputRangeError(`saved state: missing field ${show(name)} for ${optimizer.id}`);
+    if (value === undefined)
+      throw new InputRangeError(`saved state: missing field ${show(name)} for ${optimizer.id}`);
     if (typeof fresh === "number") {
       state[name] = decode(value, name);
     } else {

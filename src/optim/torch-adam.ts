@@ -95,7 +95,11 @@ export interface TorchAdamState {
   vMax: FloatArray;
 }
 
-function adamCore(meta: OptimizerMeta, hp: Record<string, HpValue>, alwaysDecoupled: boolean): Optimizer<TorchAdamState> {
+function adamCore(
+  meta: OptimizerMeta,
+  hp: Record<string, HpValue>,
+  alwaysDecoupled: boolean,
+): Optimizer<TorchAdamState> {
   const lr = hp.lr as number;
   const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;

@@ -1,5 +1,14 @@
 import { decayConstants } from "./decay.js";
-import { decayRange, flag, lrRange, momentumRange, num, refuse, resolveHyperparameters, unitClosedRange } from "./hyper.js";
+import {
+  decayRange,
+  flag,
+  lrRange,
+  momentumRange,
+  num,
+  refuse,
+  resolveHyperparameters,
+  unitClosedRange,
+} from "./hyper.js";
 import { type DType, type FloatArray, type Optimizer, type OptimizerMeta, zeros } from "./types.js";
 
 export const torchSgdMeta: OptimizerMeta = {
@@ -22,7 +31,13 @@ export const torchSgdMeta: OptimizerMeta = {
   hyperparameters: [
     num("lr", "η", 1e-3, lrRange, "learning rate"),
     num("momentum", "μ", 0, momentumRange, "momentum factor (0: plain SGD)"),
-    num("dampening", "τ", 0, unitClosedRange, "dampening of the gradient added to the buffer (not applied at t = 1)"),
+    num(
+      "dampening",
+      "τ",
+      0,
+      unitClosedRange,
+      "dampening of the gradient added to the buffer (not applied at t = 1)",
+    ),
     num("weightDecay", "λ", 0, decayRange, "L2 penalty added to the gradient"),
     flag("nesterov", "nesterov", false, "Nesterov momentum (Bengio et al. 2012, eq. 7)"),
     flag("maximize", "maximize", false, "ascend instead of descend (g ← −g)"),
@@ -57,7 +72,10 @@ export function torchSgd(options: TorchSgdOptions = {}): Optimizer<TorchSgdState
   const dampening = hp.dampening as number;
   const nesterov = hp.nesterov as boolean;
   if (nesterov && (mu <= 0 || dampening !== 0)) {
-    refuse(torchSgdMeta, `nesterov requires momentum > 0 and dampening = 0, got momentum ${mu}, dampening ${dampening}`);
+    refuse(
+      torchSgdMeta,
+      `nesterov requires momentum > 0 and dampening = 0, got momentum ${mu}, dampening ${dampening}`,
+    );
   }
   const { sign, coupled } = decayConstants(hp);
   // d = gradientShare·g + bufferShare·b: (1, μ) for Nesterov, (0, 1) for heavy ball.

@@ -56,6 +56,7 @@ export function unknownNameMessage(kind: string, name: string, known: readonly s
       bestDistance = d;
     }
   }
-  const hint = bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean ${show(best)}?` : "";
+  const hint =
+    bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean ${show(best)}?` : "";
   return `unknown ${kind} ${show(name)}${hint} (expected one of: ${known.join(", ")})`;
 }
