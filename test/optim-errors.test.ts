@@ -119,9 +119,11 @@ describe("saved state checks", () => {
     expect(messageOf(() => restoreState(adam, { ...saved, state: { ...saved.state, h: [1] } }))).toBe(
       'saved state: unexpected field "h" for adam',
     );
-    expect(messageOf(() => restoreState(adam, { ...saved, state: { ...saved.state, t: "soon" as unknown as number } }))).toBe(
-      'saved state: t must be a number, got "soon"',
-    );
+    expect(
+      messageOf(() =>
+        restoreState(adam, { ...saved, state: { ...saved.state, t: "soon" as unknown as number } }),
+      ),
+    ).toBe('saved state: t must be a number, got "soon"');
   });
 
   it("keeps NaN and infinities of a diverged run through JSON", () => {
