@@ -6,6 +6,8 @@ export type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 interface CommandEntry {
   summary: string;
+  /** The full usage text for `optlab NAME --help` (default: the summary). */
+  usage?: () => Promise<string>;
   load: () => Promise<Command>;
 }
 
@@ -17,6 +19,7 @@ const commands: Record<string, CommandEntry> = {
   },
   figure: {
     summary: "one figure: optlab figure KIND --function F --optimizer SPEC … --out DIR (--help for more)",
+    usage: async () => (await import("./figure.js")).FIGURE_USAGE,
     load: async () => (await import("./figure.js")).figure,
   },
   experiment: {
@@ -27,10 +30,25 @@ const commands: Record<string, CommandEntry> = {
     summary: "the seed's 2D experiments, every figure and table, into one folder: optlab all [--out DIR]",
     load: async () => (await import("./all.js")).all,
   },
+  serve: {
+    summary:
+      "serve the built playground (npm run build:web) on localhost: optlab serve [--port N] [--dir DIR]",
+    load: async () => (await import("./serve.js")).serve,
+  },
   mnist: {
     summary:
       "train the book's MNIST network with several optimizers, paired and seeded (optlab mnist --help)",
     load: async () => (await import("./mnist.js")).mnist,
+  },
+  compare: {
+    summary:
+      "compare optimizers on MNIST: --tier book (the seed's settings) or fair (tuned, seeds, maps) (--help)",
+    usage: async () => (await import("./compare.js")).COMPARE_USAGE,
+    load: async () => (await import("./compare.js")).compare,
+  },
+  "run-spec": {
+    summary: "run self-contained run specs (JSON lines, e.g. from compare --plan): optlab run-spec [FILE|-]",
+    load: async () => (await import("./run-spec.js")).runSpecCommand,
   },
 };
 
@@ -56,7 +74,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout(`optlab ${name}: ${entry.summary}\n`);
+    io.stdout(`${entry.usage ? await entry.usage() : `optlab ${name}: ${entry.summary}`}\n`);
     return 0;
   }
   try {

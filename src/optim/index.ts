@@ -96,8 +96,9 @@ export function createOptimizer(spec: string | OptimizerSpec): Optimizer {
 
 function parseValue(id: string, name: string, raw: string): HpValue | number[] {
   const text = raw.trim();
-  if (text === "true") return true;
-  if (text === "false") return false;
+  // true/false as JSON writes them, True/False as Python does.
+  if (text === "true" || text === "True") return true;
+  if (text === "false" || text === "False") return false;
   if (/^[[(].*[\])]$/.test(text)) {
     return text
       .slice(1, -1)

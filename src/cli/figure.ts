@@ -1,0 +1,162 @@
+import { join, resolve } from "node:path";
+import {
+  type Experiment,
+  FIGURE_KINDS,
+  type FigureKind,
+  parseExperiment,
+  runExperiment,
+} from "../lab/experiment.js";
+import { type RenderedFigure, renderFigure } from "../plot/figures.js";
+import { createDocument } from "../plot/node/dom.js";
+import { svgToPng } from "../plot/node/png.js";
+import { InputRangeError, show, unknownNameMessage } from "../util/errors.js";
+import { parseCommandArgs } from "./args.js";
+import { type CliIO, writeFileAtomic } from "./io.js";
+
+export const FIGURE_USAGE = `usage: optlab figure KIND [options]
+  KIND              ${FIGURE_KINDS.join(" | ")}
+  --function F      landscape id or formula in x and y (default quadratic)
+  --start x,y       start point (default: the landscape's)
+  --steps N         optimizer steps (default 30)
+  --optimizer SPEC  repeatable: "adam:lr=0.3", "torch.optim.SGD:lr=0.1,momentum=0.9", …
+  --variant L=S;S   repeatable (variants figure): a row label, "=", then optimizer specs separated by ";"
+  --layout L        panels (default) or overlay
+  --window x0,x1,y0,y1   plotting window (default: the landscape's)
+  --mask-above V    do not draw contour levels above V
+  --id NAME         output file name (default KIND)
+  --title TEXT      figure title
+  --out DIR         output folder (default out)
+writes DIR/NAME.svg, NAME.png, NAME.json and NAME.csv (when the figure has tabular data)`;
+
+/** Writes a rendered figure's files (SVG, PNG, JSON, CSV…) into `folder`, each atomically; returns their names. */
+export function writeFigureFiles(figure: RenderedFigure, folder: string): string[] {
+  const names = [
+    `${figure.id}.svg`,
+    `${figure.id}.png`,
+    `${figure.id}.json`,
+    ...figure.files.map((f) => `${figure.id}${f.suffix}`),
+  ];
+  const png = svgToPng(figure.svg);
+  writeFileAtomic(join(folder, names[0]), figure.svg);
+  writeFileAtomic(join(folder, names[1]), png);
+  writeFileAtomic(join(folder, names[2]), `${JSON.stringify(figure.data, null, 1)}\n`);
+  figure.files.forEach((file, i) => {
+    writeFileAtomic(join(folder, names[3 + i]), file.text);
+  });
+  return names;
+}
+
+/** Runs an experiment and renders its figure (nothing is written). */
+export function buildFigure(experiment: Experiment, document: Document = createDocument()): RenderedFigure {
+  return renderFigure(runExperiment(experiment), document);
+}
+
+/** Reads "a,b" or "a,b,c,d" as finite numbers. */
+export function numberList(flag: string, raw: string, count: number, shape: string): number[] {
+  const parts = raw.split(",").map((part) => part.trim());
+  const values = parts.map(Number);
+  if (parts.length !== count || parts.some((p) => p === "") || !values.every(Number.isFinite)) {
+    throw new InputRangeError(`--${flag} must be ${count} numbers ${shape}, got ${show(raw)}`);
+  }
+  return values;
+}
+
+/** Lets `--start -7,2` mean `--start=-7,2` (Node's parser refuses values that start with a dash). */
+export function joinNegativeValues(argv: string[], flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (flags.includes(argv[i]) && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
+      out.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+function parseVariant(raw: string): { label: string; optimizers: string[] } {
+  const equals = raw.indexOf("=");
+  const label = equals < 0 ? "" : raw.slice(0, equals).trim();
+  const specs =
+    equals < 0
+      ? []
+      : raw
+          .slice(equals + 1)
+          .split(";")
+          .map((s) => s.trim())
+          .filter((s) => s !== "");
+  if (label === "" || specs.length === 0) {
+    throw new InputRangeError(
+      `--variant must be LABEL=SPEC;SPEC…, e.g. "lr 0.01=sgd:lr=0.01;adam:lr=0.01", got ${show(raw)}`,
+    );
+  }
+  return { label, optimizers: specs };
+}
+
+/** Turns the figure command's flags into an experiment document (then validated like a file). */
+export function experimentFromFlags(argv: string[]): { experiment: Experiment; out: string } {
+  const { values, positionals } = parseCommandArgs(
+    "figure",
+    joinNegativeValues(argv, ["--start", "--window"]),
+    {
+      function: { type: "string" },
+      start: { type: "string" },
+      steps: { type: "string" },
+      optimizer: { type: "string", multiple: true },
+      variant: { type: "string", multiple: true },
+      layout: { type: "string" },
+      window: { type: "string" },
+      "mask-above": { type: "string" },
+      id: { type: "string" },
+      title: { type: "string" },
+      out: { type: "string" },
+    },
+  );
+  if (positionals.length !== 1) {
+    throw new InputRangeError(
+      `expected one figure kind (${FIGURE_KINDS.join(", ")}), got ${show(positionals)}`,
+    );
+  }
+  const kind = positionals[0];
+  if (!FIGURE_KINDS.includes(kind as FigureKind))
+    throw new InputRangeError(unknownNameMessage("figure", kind, FIGURE_KINDS));
+  const document: Record<string, unknown> = { figure: kind, function: values.function ?? "quadratic" };
+  if (values.start !== undefined) document.start = numberList("start", values.start, 2, "x,y");
+  if (values.steps !== undefined) {
+    const steps = Number(values.steps);
+    if (values.steps.trim() === "" || !Number.isInteger(steps) || steps <= 0) {
+      throw new InputRangeError(`--steps must be a whole number ≥ 1, got ${show(values.steps)}`);
+    }
+    document.steps = steps;
+  }
+  if (values.optimizer !== undefined) document.optimizers = values.optimizer;
+  if ((kind === "trajectories" || kind === "losses") && values.optimizer === undefined) {
+    throw new InputRangeError(
+      `the ${kind} figure needs at least one --optimizer, e.g. --optimizer sgd:lr=0.95`,
+    );
+  }
+  if (values.variant !== undefined) document.variants = values.variant.map(parseVariant);
+  if (values.layout !== undefined) document.layout = values.layout;
+  if (values.window !== undefined) {
+    const [x0, x1, y0, y1] = numberList("window", values.window, 4, "x0,x1,y0,y1");
+    document.window = { x: [x0, x1], y: [y0, y1] };
+  }
+  if (values["mask-above"] !== undefined) {
+    document.contour = { maskAbove: numberList("mask-above", values["mask-above"], 1, "V")[0] };
+  }
+  if (values.id !== undefined) document.id = values.id;
+  if (values.title !== undefined) document.title = values.title;
+  return { experiment: parseExperiment(document, ""), out: values.out ?? "out" };
+}
+
+/** `optlab figure KIND …`: one figure from flags. */
+export async function figure(argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout(`${FIGURE_USAGE}\n`);
+    return 0;
+  }
+  const { experiment, out } = experimentFromFlags(argv);
+  const rendered = buildFigure(experiment);
+  const names = writeFigureFiles(rendered, out);
+  io.stdout(`wrote ${names.map((name) => join(resolve(out), name)).join(", ")}\n`);
+  return 0;
+}

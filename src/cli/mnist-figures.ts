@@ -1,0 +1,182 @@
+import { join } from "node:path";
+import * as Plot from "@observablehq/plot";
+import { legendPanel } from "../plot/legend.js";
+import { createDocument } from "../plot/node/dom.js";
+import { svgToPng } from "../plot/node/png.js";
+import { seriesStyle } from "../plot/palette.js";
+import { composeFigure } from "../plot/svg.js";
+import { writeFileAtomic } from "./io.js";
+import type { CollectedRun, RunHeader } from "./mnist-results.js";
+
+/** Median over seeds, position by position (the curves of one optimizer all have the same length). */
+function medianCurve(curves: readonly ArrayLike<number>[]): number[] {
+  const length = Math.min(...curves.map((c) => c.length));
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const values = curves.map((c) => c[i]).sort((a, b) => a - b);
+    const mid = values.length >> 1;
+    out.push(values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2);
+  }
+  return out;
+}
+
+function settingsLine(header: RunHeader, description: string): string {
+  const net = [784, ...header.network.hiddenSizes, 10].join("-");
+  const seeds =
+    header.seeds.length === 1
+      ? `seed ${header.seeds[0]}`
+      : `median over seeds ${header.seeds[0]}–${header.seeds.at(-1)}`;
+  const decay = header.network.weightDecayLambda
+    ? `, weight decay λ=${header.network.weightDecayLambda}`
+    : "";
+  return `${net} ${header.network.activation}${decay}, batch ${header.batchSize} drawn at random, ${header.iterations} iterations, ${seeds}; data: ${description}`;
+}
+
+const WIDTH = 620;
+const HEIGHT = 380;
+
+/**
+ * The seed's figure: each optimizer's post-update batch loss smoothed by the book's `smooth_curve`, y from 0
+ * to 1, a marker every 100 iterations; the raw loss drawn faintly behind it.
+ */
+export function mnistLossFigure(
+  document: Document,
+  runs: readonly CollectedRun[],
+  header: RunHeader,
+  description: string,
+): string {
+  const marks: Plot.Markish[] = [Plot.frame({ stroke: "#999" })];
+  const legend: { label: string; style: ReturnType<typeof seriesStyle> }[] = [];
+  header.optimizers.forEach((label, k) => {
+    const mine = runs.filter((run) => run.label === label);
+    if (mine.length === 0) return;
+    const style = seriesStyle(k);
+    legend.push({ label, style });
+    // Values above the axis (y ≤ 1, as the seed's plot) become gaps in the line: no clip path needed.
+    const inside = (value: number, i: number) => ({ iteration: i, value: value <= 1 ? value : Number.NaN });
+    const raw = medianCurve(mine.map((run) => run.losses)).map(inside);
+    const smooth = medianCurve(mine.map((run) => run.smoothed)).map(inside);
+    marks.push(
+      Plot.line(raw, {
+        x: "iteration",
+        y: "value",
+        stroke: style.color,
+        strokeOpacity: 0.18,
+        strokeWidth: 0.8,
+      }),
+      Plot.line(smooth, {
+        x: "iteration",
+        y: "value",
+        stroke: style.color,
+        strokeWidth: 1.8,
+        strokeDasharray: style.dash === "none" ? undefined : style.dash,
+      }),
+      Plot.dot(
+        smooth.filter((row) => row.iteration % 100 === 0 && row.value <= 1),
+        { x: "iteration", y: "value", symbol: style.marker, r: 3.2, fill: style.color },
+      ),
+    );
+  });
+  const plot = Plot.plot({
+    document,
+    width: WIDTH,
+    height: HEIGHT,
+    marginLeft: 52,
+    marginBottom: 40,
+    x: { label: "iterations", labelAnchor: "center", labelArrow: "none", domain: [0, header.iterations] },
+    y: { label: "loss (smoothed)", labelAnchor: "center", labelArrow: "none", domain: [0, 1], grid: true },
+    marks,
+  });
+  return composeFigure({
+    id: "mnist-loss",
+    title: `${header.data}: training loss of each optimizer (post-update batch loss, book's smooth_curve)`,
+    subtitle: [
+      settingsLine(header, description),
+      "Faint lines: the raw batch loss; markers every 100 iterations.",
+    ],
+    panels: [{ svg: plot.outerHTML, width: WIDTH, height: HEIGHT }, legendPanel(legend, 200)],
+  });
+}
+
+/** Test-set accuracy against iterations (null when the run made no evaluations). */
+export function mnistAccuracyFigure(
+  document: Document,
+  runs: readonly CollectedRun[],
+  header: RunHeader,
+  description: string,
+): string | null {
+  const marks: Plot.Markish[] = [Plot.frame({ stroke: "#999" })];
+  const legend: { label: string; style: ReturnType<typeof seriesStyle> }[] = [];
+  let any = false;
+  header.optimizers.forEach((label, k) => {
+    const mine = runs.filter((run) => run.label === label && run.evaluations.length > 0);
+    if (mine.length === 0) return;
+    any = true;
+    const style = seriesStyle(k);
+    legend.push({ label, style });
+    const iterations = [...new Set(mine.flatMap((run) => run.evaluations.map((e) => e.iteration)))].sort(
+      (a, b) => a - b,
+    );
+    const rows = iterations.map((iteration) => {
+      const values = mine.flatMap((run) =>
+        run.evaluations.filter((e) => e.iteration === iteration).map((e) => 100 * e.testAccuracy),
+      );
+      return { iteration, value: medianCurve(values.map((v) => [v]))[0] };
+    });
+    marks.push(
+      Plot.line(rows, {
+        x: "iteration",
+        y: "value",
+        stroke: style.color,
+        strokeWidth: 1.8,
+        strokeDasharray: style.dash === "none" ? undefined : style.dash,
+      }),
+      Plot.dot(rows, { x: "iteration", y: "value", symbol: style.marker, r: 3.2, fill: style.color }),
+    );
+  });
+  if (!any) return null;
+  const plot = Plot.plot({
+    document,
+    width: WIDTH,
+    height: HEIGHT,
+    marginLeft: 52,
+    marginBottom: 40,
+    x: { label: "iterations", labelAnchor: "center", labelArrow: "none", domain: [0, header.iterations] },
+    y: {
+      label: "test accuracy (%)",
+      labelAnchor: "center",
+      labelArrow: "none",
+      domain: [0, 100],
+      grid: true,
+    },
+    marks,
+  });
+  return composeFigure({
+    id: "mnist-accuracy",
+    title: `${header.data}: test-set accuracy every ${header.evalEvery} iterations`,
+    subtitle: [settingsLine(header, description)],
+    panels: [{ svg: plot.outerHTML, width: WIDTH, height: HEIGHT }, legendPanel(legend, 200)],
+  });
+}
+
+/** Writes `mnist-loss.svg/.png` and (when there were evaluations) `mnist-accuracy.svg/.png`; returns the paths. */
+export async function writeMnistFigures(
+  outDir: string,
+  runs: readonly CollectedRun[],
+  header: RunHeader,
+  description: string,
+): Promise<string[]> {
+  const document = createDocument();
+  const written: string[] = [];
+  const figures: [string, string | null][] = [
+    ["mnist-loss", mnistLossFigure(document, runs, header, description)],
+    ["mnist-accuracy", mnistAccuracyFigure(document, runs, header, description)],
+  ];
+  for (const [name, svg] of figures) {
+    if (svg === null) continue;
+    writeFileAtomic(join(outDir, `${name}.svg`), svg);
+    writeFileAtomic(join(outDir, `${name}.png`), svgToPng(svg));
+    written.push(join(outDir, `${name}.svg`), join(outDir, `${name}.png`));
+  }
+  return written;
+}

@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BatchEngineFactory } from "../nn/engine.js";
+import { compileKernels } from "../nn/kernels/wasm-kernels.js";
+import type { NetworkConfig } from "../nn/layout.js";
+import { createReferenceEngine } from "../nn/reference-engine.js";
+import { createWasmEngineFactory } from "../nn/wasm-engine.js";
+import { InputRangeError, InputTypeError } from "../util/errors.js";
+
+export interface EngineChoice {
+  readonly kind: string;
+  readonly factory: BatchEngineFactory;
+  /** The compiled kernels, for worker threads (null for the reference engine). */
+  readonly module?: WebAssembly.Module | null;
+  readonly note?: string;
+}
+
+/** The project root: the nearest folder above this file holding optlab's package.json. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, "package.json");
+    if (existsSync(candidate) && JSON.parse(readFileSync(candidate, "utf8")).name === "optlab") return dir;
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new Error(`optlab: cannot find the project root above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+/** Where `npm run build:wasm` (run by `npm ci` through `prepare`) writes the SIMD kernels. */
+export function kernelWasmPath(): string {
+  return join(projectRoot(), "build", "wasm", "kernels.wasm");
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** Reads and compiles the kernels once per process (Node; a browser would fetch the same file). */
+export function loadKernelModule(): WebAssembly.Module {
+  if (!compiled) {
+    const path = kernelWasmPath();
+    if (!existsSync(path))
+      throw new InputRangeError(`--engine wasm: ${path} is missing; build it with: npm run build:wasm`);
+    compiled = compileKernels(readFileSync(path));
+  }
+  return compiled;
+}
+
+/** Picks the training engine for `--engine auto|wasm|reference`. */
+export async function chooseEngine(name: string, config: NetworkConfig): Promise<EngineChoice> {
+  if (name === "reference") return { kind: "reference", factory: createReferenceEngine };
+  if (name === "wasm") return wasmChoice();
+  if (name !== "auto")
+    throw new InputTypeError(`--engine must be auto, wasm or reference, got ${JSON.stringify(name)}`);
+  if (config.activation !== "relu") {
+    return {
+      kind: "reference",
+      factory: createReferenceEngine,
+      note: "sigmoid runs on the plain TypeScript engine (slow)",
+    };
+  }
+  if (!existsSync(kernelWasmPath())) {
+    return {
+      kind: "reference",
+      factory: createReferenceEngine,
+      note: `${kernelWasmPath()} is missing (npm run build:wasm); using the plain TypeScript engine (slow)`,
+    };
+  }
+  return wasmChoice();
+}
+
+function wasmChoice(): EngineChoice {
+  const module = loadKernelModule();
+  return { kind: "wasm-simd", factory: createWasmEngineFactory(module), module };
+}

@@ -1,0 +1,47 @@
+import { parentPort, workerData } from "node:worker_threads";
+import type { DataSplit } from "../data/types.js";
+import { type TrainingCheckpoint, type TrainingPlan, trainPaired } from "../lab/train.js";
+import type { NetworkConfig } from "../nn/layout.js";
+import { createReferenceEngine } from "../nn/reference-engine.js";
+import { createWasmEngineFactory } from "../nn/wasm-engine.js";
+import { createOptimizer } from "../optim/index.js";
+
+/** What `mnist-parallel.ts` sends each worker: its share of the optimizers, everything else identical. */
+export interface WorkerTask {
+  readonly specs: readonly string[];
+  readonly config: NetworkConfig;
+  readonly data: DataSplit;
+  readonly module: WebAssembly.Module | null;
+  readonly plan: Omit<TrainingPlan, "optimizers">;
+  readonly resume?: TrainingCheckpoint;
+}
+
+// One worker = an independent paired run over a subset of the optimizers. Because batches and initial
+// weights depend only on the seed, its numbers are exactly those of the same optimizers in one process.
+const task = workerData as WorkerTask;
+const port = parentPort!;
+const optimizers = task.specs.map((spec) => ({ label: spec, optimizer: createOptimizer(spec) }));
+const factory = task.module ? createWasmEngineFactory(task.module) : createReferenceEngine;
+const engine = factory(task.config, optimizers.length, task.plan.batchSize);
+try {
+  trainPaired(
+    engine,
+    task.data,
+    { ...task.plan, optimizers },
+    {
+      onIteration: (update, losses) =>
+        port.postMessage({ type: "iteration", update, losses: Array.from(losses) }),
+      onLosses: (chunk) => port.postMessage({ type: "losses", chunk }),
+      onEvaluation: (record) => port.postMessage({ type: "eval", record }),
+      onCheckpoint: (checkpoint) => port.postMessage({ type: "checkpoint", checkpoint }),
+    },
+    task.resume,
+  );
+  port.postMessage({ type: "done" });
+} catch (error) {
+  port.postMessage({
+    type: "error",
+    message: error instanceof Error ? error.message : String(error),
+    user: (error as { userError?: boolean }).userError === true,
+  });
+}

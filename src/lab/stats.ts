@@ -1,0 +1,119 @@
+/**
+ * Summary statistics for comparisons across seeds: medians and quantiles, a t confidence interval for the
+ * mean, and Dolan–Moré performance profiles. Plain functions over arrays; non-finite values are the
+ * caller's to filter (a diverged run is reported as diverged, not averaged).
+ */
+
+/** Linear-interpolation quantile (numpy's default, "type 7") of an ascending-sorted sample. */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+}
+
+export function quantile(sample: readonly number[], q: number): number {
+  return quantileSorted(
+    [...sample].sort((a, b) => a - b),
+    q,
+  );
+}
+
+export function median(sample: readonly number[]): number {
+  return quantile(sample, 0.5);
+}
+
+export function mean(sample: readonly number[]): number {
+  let sum = 0;
+  for (const x of sample) sum += x;
+  return sample.length === 0 ? Number.NaN : sum / sample.length;
+}
+
+/** Sample standard deviation (n − 1 in the denominator). */
+export function standardDeviation(sample: readonly number[]): number {
+  if (sample.length < 2) return Number.NaN;
+  const m = mean(sample);
+  let sum = 0;
+  for (const x of sample) sum += (x - m) * (x - m);
+  return Math.sqrt(sum / (sample.length - 1));
+}
+
+/** Two-sided 97.5 % quantiles of Student's t for 1…30 degrees of freedom (then the normal 1.96). */
+const T_975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export interface Interval {
+  readonly center: number;
+  readonly low: number;
+  readonly high: number;
+  readonly n: number;
+}
+
+/** 95 % t interval for the mean; with one value the interval is that value (width unknown: low = high). */
+export function meanInterval(sample: readonly number[]): Interval {
+  const n = sample.length;
+  const center = mean(sample);
+  if (n < 2) return { center, low: center, high: center, n };
+  const t = n - 1 <= T_975.length ? T_975[n - 2] : 1.96;
+  const half = (t * standardDeviation(sample)) / Math.sqrt(n);
+  return { center, low: center - half, high: center + half, n };
+}
+
+/** True when two intervals overlap: the comparison is a tie at this number of seeds. */
+export function overlaps(a: Interval, b: Interval): boolean {
+  return a.low <= b.high && b.low <= a.high;
+}
+
+/** Median and the min–max and interquartile ranges of a sample. */
+export interface Spread {
+  readonly median: number;
+  readonly q1: number;
+  readonly q3: number;
+  readonly min: number;
+  readonly max: number;
+  readonly n: number;
+}
+
+export function spreadOf(sample: readonly number[]): Spread {
+  const sorted = [...sample].sort((a, b) => a - b);
+  return {
+    median: quantileSorted(sorted, 0.5),
+    q1: quantileSorted(sorted, 0.25),
+    q3: quantileSorted(sorted, 0.75),
+    min: sorted[0] ?? Number.NaN,
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    n: sorted.length,
+  };
+}
+
+/**
+ * Dolan & Moré (2002) performance profile. `costs[p][s]` is solver s's cost on problem p (lower is better;
+ * `Infinity` = failed). ρ_s(τ) is the share of problems on which s is within a factor τ of the best solver.
+ * Returns, for each solver, the profile evaluated at the given τ values.
+ */
+export function performanceProfile(
+  costs: readonly (readonly number[])[],
+  taus: readonly number[],
+): number[][] {
+  const solvers = costs[0]?.length ?? 0;
+  const ratios: number[][] = Array.from({ length: solvers }, () => []);
+  for (const row of costs) {
+    const best = Math.min(...row.filter((c) => Number.isFinite(c) && c >= 0));
+    for (let s = 0; s < solvers; s++) {
+      const c = row[s];
+      ratios[s].push(
+        Number.isFinite(c) && Number.isFinite(best)
+          ? best === 0
+            ? c === 0
+              ? 1
+              : Infinity
+            : c / best
+          : Infinity,
+      );
+    }
+  }
+  return ratios.map((rs) => taus.map((tau) => rs.filter((r) => r <= tau).length / Math.max(1, rs.length)));
+}

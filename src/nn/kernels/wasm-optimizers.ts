@@ -1,0 +1,85 @@
+import { decayConstants } from "../../optim/decay.js";
+import type { FloatArray, Optimizer, OptimizerState } from "../../optim/types.js";
+import type { KernelExports } from "./wasm-kernels.js";
+
+/** The book's ε, as src/optim/adagrad.ts. */
+const BOOK_EPS = 1e-7;
+
+type FastStep = (params: Float32Array, grads: Float32Array, state: OptimizerState) => void;
+
+/**
+ * SIMD float32 steps for the optimizers that have one in the kernel module, with the hyperparameters
+ * of `optimizer`. They compute the same formulas as src/optim (float32 arithmetic instead of float64
+ * arithmetic rounded to float32 on store). `null` when the optimizer or a flag has no kernel. Every
+ * array must live in the kernels' memory.
+ */
+export function simdStep(kernels: KernelExports, optimizer: Optimizer): FastStep | null {
+  const hp = optimizer.hp;
+  const lr = hp.lr as number;
+  const ptr = (array: FloatArray) => array.byteOffset;
+  switch (optimizer.id) {
+    case "sgd":
+      return (p, g) => kernels.sgd_f32(ptr(p), ptr(g), p.length, lr);
+    case "momentum":
+      return (p, g, s) =>
+        kernels.momentum_f32(ptr(p), ptr(g), ptr(s.v as FloatArray), p.length, lr, hp.momentum as number);
+    case "nesterov":
+      return (p, g, s) =>
+        kernels.nesterov_f32(ptr(p), ptr(g), ptr(s.v as FloatArray), p.length, lr, hp.momentum as number);
+    case "adagrad":
+      return (p, g, s) => kernels.adagrad_f32(ptr(p), ptr(g), ptr(s.h as FloatArray), p.length, lr, BOOK_EPS);
+    case "rmsprop":
+      return (p, g, s) =>
+        kernels.rmsprop_f32(ptr(p), ptr(g), ptr(s.h as FloatArray), p.length, lr, hp.rho as number, BOOK_EPS);
+    case "adam": {
+      const beta1 = hp.beta1 as number;
+      const beta2 = hp.beta2 as number;
+      return (p, g, s) => {
+        const t = ((s.t as number) += 1);
+        const lrT = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+        kernels.adam_book_f32(
+          ptr(p),
+          ptr(g),
+          ptr(s.m as FloatArray),
+          ptr(s.v as FloatArray),
+          p.length,
+          lrT,
+          1 - beta1,
+          1 - beta2,
+          BOOK_EPS,
+        );
+      };
+    }
+    case "torch-adam":
+    case "adamw": {
+      if (hp.amsgrad === true) return null;
+      const beta1 = hp.beta1 as number;
+      const beta2 = hp.beta2 as number;
+      const eps = hp.eps as number;
+      const { sign, coupled, shrink } = decayConstants(hp, optimizer.id === "adamw");
+      return (p, g, s) => {
+        const t = ((s.t as number) += 1);
+        const negativeStepSize = -(lr / (1 - beta1 ** t));
+        const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+        kernels.adam_torch_f32(
+          ptr(p),
+          ptr(g),
+          ptr(s.m as FloatArray),
+          ptr(s.v as FloatArray),
+          p.length,
+          sign,
+          coupled,
+          shrink,
+          1 - beta1,
+          beta2,
+          1 - beta2,
+          negativeStepSize,
+          bc2Sqrt,
+          eps,
+        );
+      };
+    }
+    default:
+      return null;
+  }
+}

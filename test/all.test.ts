@@ -1,0 +1,129 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PNG } from "pngjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeReport } from "../src/cli/all.js";
+import { main } from "../src/cli/main.js";
+
+const root = mkdtempSync(join(tmpdir(), "optlab-all-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const EXPECTED_IDS = [
+  "surface",
+  "gradient-field",
+  "trajectories",
+  "trajectories-6",
+  "lr-0.01",
+  "lr-11",
+  "lr-tuned",
+  "momentum-vs-nesterov",
+  "adagrad-vs-rmsprop",
+  "book-vs-torch",
+  "losses",
+  "timing",
+  "metrics",
+];
+
+describe("optlab all (npm start), end to end", () => {
+  const out = join(root, "out");
+  let stdout = "";
+  let code = -1;
+  beforeAll(async () => {
+    code = await main(["all", "--out", out], {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stdout += t),
+    });
+  }, 120_000);
+
+  it("exits 0 and prints where the output went", () => {
+    expect(code).toBe(0);
+    expect(stdout).toContain(join(out, "index.html"));
+  });
+
+  it("lists every figure of the issue in manifest.json, each with files that exist", () => {
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.figures.map((f: { id: string }) => f.id)).toEqual(EXPECTED_IDS);
+    for (const figure of manifest.figures) {
+      expect(figure.title.length).toBeGreaterThan(10);
+      expect(figure.files.length).toBeGreaterThan(0);
+      for (const file of figure.files) expect(existsSync(join(out, file)), file).toBe(true);
+    }
+  });
+
+  it("writes SVG and PNG for every figure, PNGs that decode, are not blank and match the SVG's size", () => {
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    for (const { id, files } of manifest.figures) {
+      if (id === "metrics") continue;
+      expect(files).toContain(`${id}.svg`);
+      const svg = readFileSync(join(out, `${id}.svg`), "utf8");
+      expect(svg, id).not.toMatch(/NaN|Infinity|\de[+-]\d{3}/);
+      const png = PNG.sync.read(readFileSync(join(out, `${id}.png`)));
+      expect(png.width).toBe(2 * Number(/width="(\d+)"/.exec(svg)?.[1]));
+      let ink = 0;
+      for (let i = 0; i < png.data.length; i += 4)
+        if (png.data[i] < 200 || png.data[i + 1] < 200 || png.data[i + 2] < 200) ink++;
+      expect(ink / (png.width * png.height), id).toBeGreaterThan(0.01);
+    }
+  });
+
+  it("states the settings in the titles and marks the divergence of learning rate 11", () => {
+    const svg = readFileSync(join(out, "lr-11.svg"), "utf8");
+    expect(svg).toContain("30 steps from (−7, 2)");
+    expect(svg).toContain("sgd: lr=11");
+    expect(svg).toMatch(/diverged at step \d+/);
+  });
+
+  it("writes the timing table with one row per optimizer and the metrics of every trajectory", () => {
+    const timing = readFileSync(join(out, "timing.csv"), "utf8").trim().split("\n");
+    expect(timing).toHaveLength(1 + 6);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    // 4 tuned + Nesterov + RMSprop + 4 at lr 0.01 + 4 at lr 11 + the comparisons' extra runs.
+    expect(metrics.length).toBeGreaterThanOrEqual(14);
+    const sgd = metrics.find((m: { settings: string }) => m.settings === "sgd: lr=0.95");
+    expect(sgd.figures).toEqual(
+      expect.arrayContaining(["trajectories", "trajectories-6", "lr-tuned", "losses"]),
+    );
+  });
+
+  it("writes an index.html that shows every figure", () => {
+    const html = readFileSync(join(out, "index.html"), "utf8");
+    for (const id of EXPECTED_IDS.filter((id) => id !== "metrics")) expect(html).toContain(`src="${id}.png"`);
+    expect(html).toContain("<table>");
+  });
+});
+
+describe("optlab all on failure", () => {
+  it("leaves the output folder as it was and no partial folder behind", () => {
+    const out = join(root, "kept");
+    mkdirSync(out);
+    writeFileSync(join(out, "mine.txt"), "keep me");
+    const failing = [
+      { id: "one", build: () => ({ id: "one", title: "one", caption: "", files: [] }) },
+      {
+        id: "two",
+        build: () => {
+          throw new Error("boom");
+        },
+      },
+    ];
+    expect(() => writeReport(out, undefined, failing)).toThrow("boom");
+    expect(readdirSync(out)).toEqual(["mine.txt"]);
+    expect(readdirSync(root).filter((name) => name.includes("partial"))).toEqual([]);
+  });
+
+  it("answers a positional argument with one line and exit 2", async () => {
+    let stderr = "";
+    const code = await main(["all", "extra"], { stdout: () => {}, stderr: (t) => void (stderr += t) });
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('optlab all: expected no positional arguments, got ["extra"]');
+  });
+});

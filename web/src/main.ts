@@ -1,0 +1,676 @@
+/**
+ * The playground's controller: one state (mirrored in the URL), re-run on every change with the
+ * library's trajectory runner, drawn by the active view, the step charts and the legend.
+ */
+import "katex/dist/katex.min.css";
+import katex from "katex";
+import { getLandscape, type Landscape, landscapeIds } from "../../src/landscapes/index.js";
+import { optimizerIds, optimizerMeta } from "../../src/optim/index.js";
+import { StepChart } from "./charts.js";
+import { type Internals, internalsAt, type PathRun, Simulation } from "./compute.js";
+import { byId, download, el, shortNumber } from "./dom.js";
+import { MapView } from "./map-view.js";
+import type { MnistTab } from "./mnist-tab.js";
+import { OptimizerCard } from "./optimizer-card.js";
+import { PRESETS } from "./presets.js";
+import { computeStabilityMap, drawStabilityMap, secondAxis } from "./stability.js";
+import {
+  DEFAULT_STATE,
+  decodeState,
+  encodeState,
+  experimentOf,
+  landscapeOf,
+  MAX_OPTIMIZERS,
+  MAX_STEPS,
+  type OptimizerEntry,
+  type PlaygroundState,
+  stateFromExperiment,
+  VIEWS,
+  type View,
+  type Window2,
+} from "./state.js";
+import type { SurfaceView } from "./surface-view.js";
+
+/** Timings of the last updates, read by the browser tests and the report. */
+interface Timings {
+  lastUpdateMs: number;
+  lastLandscapeMs: number;
+  frames: number[];
+}
+
+class Playground {
+  private state: PlaygroundState;
+  private landscape: Landscape;
+  private runs: PathRun[] = [];
+  private readonly simulation = new Simulation();
+  private readonly map: MapView;
+  private surface: SurfaceView | null = null;
+  private surfaceLoading = false;
+  private mnist: MnistTab | null = null;
+  private readonly charts: StepChart[];
+  private cards: OptimizerCard[] = [];
+  private cardIds: string[] = [];
+  private playing = false;
+  private playClock = 0;
+  private playPosition = 0;
+  private urlTimer = 0;
+  private renderedLatex = "";
+  private stabilityPick: ((px: number, py: number) => { x: number; y: number | null } | null) | null = null;
+  readonly timings: Timings = { lastUpdateMs: 0, lastLandscapeMs: 0, frames: [] };
+
+  constructor() {
+    const { state, warnings } = decodeState(location.search);
+    this.state = state;
+    this.landscape = landscapeOf(state.landscape);
+    this.showMessages(warnings);
+    this.map = new MapView(byId<HTMLCanvasElement>("map"), {
+      onStart: (x, y) =>
+        this.set({ start: [x, y], cursor: this.playing ? this.state.cursor : this.state.steps }),
+      onWindow: (window) => this.set({ window }),
+    });
+    this.charts = [
+      new StepChart(byId<HTMLCanvasElement>("chart-loss"), "f(x_k) − f*"),
+      new StepChart(byId<HTMLCanvasElement>("chart-distance"), "‖x_k − x*‖ (nearest minimum)"),
+      new StepChart(byId<HTMLCanvasElement>("chart-grad"), "‖∇f(x_k)‖"),
+    ];
+    this.wireHeader();
+    this.wireSide();
+    this.wireViews();
+    this.wireTimeline();
+    window.addEventListener("resize", () => this.draw());
+    this.apply(true);
+  }
+
+  // ---- state ---------------------------------------------------------------------------------
+
+  private get start(): readonly [number, number] {
+    return this.state.start ?? [this.landscape.start[0], this.landscape.start[1]];
+  }
+
+  private get window(): Window2 {
+    return this.state.window ?? this.landscape.domain;
+  }
+
+  /** Changes the state, re-runs and redraws (synchronously: the whole update fits in a frame). */
+  private set(patch: Partial<PlaygroundState>, fromPreset = false): void {
+    const began = performance.now();
+    if (!fromPreset) byId<HTMLSelectElement>("preset").value = "";
+    const before = this.state;
+    this.state = { ...this.state, ...patch };
+    if (this.state.cursor > this.state.steps) this.state = { ...this.state, cursor: this.state.steps };
+    if (this.state.stabilityOf >= this.state.optimizers.length)
+      this.state = { ...this.state, stabilityOf: 0 };
+    const cardsChanged =
+      this.state.optimizers.length !== before.optimizers.length ||
+      this.state.optimizers.some((entry, i) => entry.id !== this.cardIds[i]);
+    this.apply(cardsChanged);
+    this.timings.lastUpdateMs = performance.now() - began;
+  }
+
+  private apply(rebuildCards: boolean): void {
+    this.runs = this.simulation.run(this.landscape, this.start, this.state.steps, this.state.optimizers);
+    if (rebuildCards) this.buildCards();
+    for (const [i, run] of this.runs.entries())
+      this.cards[i]?.update(run.entry, run.optimizer, run.error, run.color);
+    this.syncControls();
+    this.draw();
+    this.scheduleUrl();
+  }
+
+  private scheduleUrl(): void {
+    clearTimeout(this.urlTimer);
+    this.urlTimer = window.setTimeout(() => history.replaceState(null, "", encodeState(this.state)), 150);
+  }
+
+  private showMessages(messages: readonly string[]): void {
+    byId("messages").replaceChildren(...messages.map((text) => el("li", {}, [text])));
+  }
+
+  private setLandscape(text: string): void {
+    const began = performance.now();
+    const error = byId("formula-error");
+    let landscape: Landscape;
+    try {
+      landscape = landscapeOf(text);
+    } catch (caught) {
+      error.textContent = caught instanceof Error ? caught.message : String(caught);
+      return;
+    }
+    error.textContent = "";
+    this.landscape = landscape;
+    this.set({ landscape: text.trim(), start: null, window: null, cursor: this.state.steps });
+    this.timings.lastLandscapeMs = performance.now() - began;
+  }
+
+  // ---- controls ------------------------------------------------------------------------------
+
+  private wireHeader(): void {
+    const preset = byId<HTMLSelectElement>("preset");
+    for (const p of PRESETS) preset.append(el("option", { value: p.id }, [p.name]));
+    preset.addEventListener("change", () => {
+      const chosen = PRESETS.find((p) => p.id === preset.value);
+      if (chosen) this.loadExperiment(chosen.experiment, `preset ${chosen.id}`, true);
+    });
+    const menu = byId<HTMLSelectElement>("landscape-id");
+    for (const id of landscapeIds()) {
+      const landscape = getLandscape(id);
+      if (landscape.dim === 2) menu.append(el("option", { value: id }, [landscape.name]));
+    }
+    menu.append(el("option", { value: "" }, ["formula…"]));
+    menu.addEventListener("change", () => {
+      if (menu.value !== "") this.setLandscape(menu.value);
+      else byId<HTMLInputElement>("formula").focus();
+    });
+    const formula = byId<HTMLInputElement>("formula");
+    formula.addEventListener("change", () => this.setLandscape(formula.value));
+    formula.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") this.setLandscape(formula.value);
+    });
+    const steps = byId<HTMLInputElement>("steps");
+    steps.addEventListener("change", () => {
+      const value = Math.round(Number(steps.value));
+      const clamped = Number.isFinite(value) ? Math.min(MAX_STEPS, Math.max(1, value)) : this.state.steps;
+      this.set({ steps: clamped, cursor: clamped });
+    });
+  }
+
+  private wireSide(): void {
+    const add = byId<HTMLSelectElement>("add-id");
+    for (const id of optimizerIds())
+      add.append(el("option", { value: id }, [`${id} — ${optimizerMeta(id).name}`]));
+    add.value = "adam";
+    byId("add").addEventListener("click", () => {
+      if (this.state.optimizers.length >= MAX_OPTIMIZERS) return;
+      this.set({ optimizers: [...this.state.optimizers, { id: add.value, hp: {}, label: "" }] });
+    });
+    byId("copy-link").addEventListener("click", () => {
+      const url = new URL(encodeState(this.state), location.href).toString();
+      history.replaceState(null, "", encodeState(this.state));
+      navigator.clipboard?.writeText(url).catch(() => {});
+    });
+    byId("save-json").addEventListener("click", () => {
+      download(
+        "playground.json",
+        `${JSON.stringify(experimentOf(this.state, this.landscape), null, 2)}\n`,
+        "application/json",
+      );
+    });
+    const load = byId<HTMLInputElement>("load-json");
+    load.addEventListener("change", async () => {
+      const file = load.files?.[0];
+      load.value = "";
+      if (!file) return;
+      if (file.size > 1_000_000) {
+        byId("file-error").textContent =
+          `${file.name}: an experiment file is at most 1 MB, got ${file.size} bytes`;
+        return;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(await file.text());
+      } catch (error) {
+        byId("file-error").textContent =
+          `${file.name}: not JSON (${error instanceof Error ? error.message : String(error)})`;
+        return;
+      }
+      this.loadExperiment(value, `experiment ${file.name}`);
+    });
+    // The exports (Observable Plot, gifenc) load on first use, keeping them out of the first download.
+    const exports = () => import("./exports.js");
+    const guard = (action: () => Promise<void>) => () => {
+      action().catch((error: unknown) => {
+        byId("file-error").textContent = error instanceof Error ? error.message : String(error);
+      });
+    };
+    const experiment = () => experimentOf(this.state, this.landscape);
+    byId("export-svg").addEventListener(
+      "click",
+      guard(async () => (await exports()).exportSvg(experiment())),
+    );
+    byId("export-csv").addEventListener(
+      "click",
+      guard(async () => (await exports()).exportCsv(experiment())),
+    );
+    byId("export-data").addEventListener(
+      "click",
+      guard(async () =>
+        download(
+          "optlab-trajectories.json",
+          (await exports()).trajectoriesJson(this.runs),
+          "application/json",
+        ),
+      ),
+    );
+    byId("export-png").addEventListener(
+      "click",
+      guard(async () => {
+        const canvas =
+          this.state.view === "surface" ? "surface" : this.state.view === "stability" ? "stability" : "map";
+        (await exports()).exportPng(byId<HTMLCanvasElement>(canvas), `optlab-${canvas}.png`);
+      }),
+    );
+    byId("export-gif").addEventListener(
+      "click",
+      guard(async () => {
+        const { encodeGif } = await exports();
+        const cursor = this.state.cursor;
+        const bytes = encodeGif(this.map.canvas, this.state.steps, (k) => this.drawMap(k));
+        this.drawMap(cursor);
+        download("optlab-playground.gif", new Blob([bytes as BlobPart], { type: "image/gif" }));
+      }),
+    );
+  }
+
+  /** Loads an experiment document (a preset or a user's file). Errors are shown as one line; the page stays as it was. */
+  loadExperiment(value: unknown, source: string, fromPreset = false): void {
+    const fileError = byId("file-error");
+    try {
+      const { state, warnings } = stateFromExperiment(value, source, this.state);
+      fileError.textContent = "";
+      this.landscape = landscapeOf(state.landscape);
+      byId("formula-error").textContent = "";
+      this.showMessages(warnings);
+      this.set(state, fromPreset);
+    } catch (error) {
+      fileError.textContent = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private buildCards(): void {
+    this.cards = this.state.optimizers.map(
+      (entry, index) =>
+        new OptimizerCard(entry, {
+          onChange: (changed) => this.replaceOptimizer(index, changed),
+          onRemove: () => this.set({ optimizers: this.state.optimizers.filter((_, i) => i !== index) }),
+          onDuplicate: () => {
+            if (this.state.optimizers.length >= MAX_OPTIMIZERS) return;
+            const copy = { ...this.state.optimizers[index], label: "" };
+            this.set({
+              optimizers: [
+                ...this.state.optimizers.slice(0, index + 1),
+                copy,
+                ...this.state.optimizers.slice(index + 1),
+              ],
+            });
+          },
+        }),
+    );
+    this.cardIds = this.state.optimizers.map((entry) => entry.id);
+    byId("cards").replaceChildren(...this.cards.map((card) => card.element));
+    const stabilityOf = byId<HTMLSelectElement>("stability-of");
+    stabilityOf.replaceChildren(
+      ...this.state.optimizers.map((entry, i) =>
+        el("option", { value: String(i) }, [`${i + 1}. ${entry.label || entry.id}`]),
+      ),
+    );
+  }
+
+  private replaceOptimizer(index: number, entry: OptimizerEntry): void {
+    this.set({ optimizers: this.state.optimizers.map((old, i) => (i === index ? entry : old)) });
+  }
+
+  private syncControls(): void {
+    const menu = byId<HTMLSelectElement>("landscape-id");
+    const isId = landscapeIds().includes(this.state.landscape);
+    menu.value = isId ? this.state.landscape : "";
+    const formula = byId<HTMLInputElement>("formula");
+    if (document.activeElement !== formula)
+      formula.value = isId ? this.landscape.formula : this.state.landscape;
+    if (this.renderedLatex !== this.landscape.latex) {
+      this.renderedLatex = this.landscape.latex;
+      katex.render(this.landscape.latex, byId("landscape-formula"), { throwOnError: false });
+    }
+    const steps = byId<HTMLInputElement>("steps");
+    if (document.activeElement !== steps) steps.value = String(this.state.steps);
+    byId("start-text").textContent = `start (${shortNumber(this.start[0])}, ${shortNumber(this.start[1])})`;
+    byId<HTMLInputElement>("arrows").checked = this.state.arrows;
+    byId<HTMLInputElement>("internals").checked = this.state.internals;
+    for (const view of VIEWS) byId(`view-${view}`).hidden = view !== this.state.view;
+    for (const button of document.querySelectorAll<HTMLButtonElement>(".tabs button[data-view]")) {
+      button.setAttribute("aria-selected", String(button.dataset.view === this.state.view));
+    }
+    byId<HTMLSelectElement>("stability-of").value = String(this.state.stabilityOf);
+    const scrub = byId<HTMLInputElement>("scrub");
+    scrub.max = String(this.state.steps);
+    scrub.value = String(this.state.cursor);
+    byId("step-text").textContent = `step ${this.state.cursor} / ${this.state.steps}`;
+  }
+
+  private wireViews(): void {
+    for (const button of document.querySelectorAll<HTMLButtonElement>(".tabs button[data-view]")) {
+      button.addEventListener("click", () => this.set({ view: button.dataset.view as View }));
+    }
+    byId<HTMLInputElement>("arrows").addEventListener("change", (event) =>
+      this.set({ arrows: (event.target as HTMLInputElement).checked }),
+    );
+    byId<HTMLInputElement>("internals").addEventListener("change", (event) =>
+      this.set({ internals: (event.target as HTMLInputElement).checked }),
+    );
+    byId("zoom-in").addEventListener("click", () => this.map.zoom(1 / 1.5));
+    byId("zoom-out").addEventListener("click", () => this.map.zoom(1.5));
+    byId("reset-view").addEventListener("click", () => this.set({ window: null }));
+    byId<HTMLSelectElement>("stability-of").addEventListener("change", (event) =>
+      this.set({ stabilityOf: Number((event.target as HTMLSelectElement).value) }),
+    );
+    const stability = byId<HTMLCanvasElement>("stability");
+    stability.addEventListener("click", (event) => {
+      const setting = this.stabilityPick?.(event.offsetX, event.offsetY);
+      const index = this.state.stabilityOf;
+      const entry = this.state.optimizers[index];
+      if (!setting || !entry) return;
+      const second = secondAxis(entry.id);
+      const hp = {
+        ...entry.hp,
+        lr: setting.x,
+        ...(second && setting.y !== null ? { [second.name]: setting.y } : {}),
+      };
+      this.set({
+        optimizers: this.state.optimizers.map((old, i) => (i === index ? { ...entry, hp } : old)),
+        view: "map",
+      });
+    });
+  }
+
+  private wireTimeline(): void {
+    byId("play").addEventListener("click", () => (this.playing ? this.pause() : this.play()));
+    byId("step-back").addEventListener("click", () =>
+      this.set({ cursor: Math.max(0, this.state.cursor - 1) }),
+    );
+    byId("step-forward").addEventListener("click", () =>
+      this.set({ cursor: Math.min(this.state.steps, this.state.cursor + 1) }),
+    );
+    byId<HTMLInputElement>("scrub").addEventListener("input", (event) => {
+      this.pause();
+      this.set({ cursor: Number((event.target as HTMLInputElement).value) });
+    });
+  }
+
+  play(): void {
+    if (this.playing) return;
+    this.playing = true;
+    byId("play").textContent = "❚❚";
+    if (this.state.cursor >= this.state.steps) this.state = { ...this.state, cursor: 0 };
+    this.playPosition = this.state.cursor;
+    this.playClock = performance.now();
+    this.timings.frames = [];
+    const frame = (now: number) => {
+      if (!this.playing) return;
+      const dt = now - this.playClock;
+      this.playClock = now;
+      this.timings.frames.push(dt);
+      const speed = Number(byId<HTMLSelectElement>("speed").value);
+      // 1× plays the whole run in 5 s (at least 6 steps a second).
+      const perSecond = Math.max(6, this.state.steps / 5) * speed;
+      this.playPosition = Math.min(this.state.steps, this.playPosition + (perSecond * dt) / 1000);
+      const cursor = Math.floor(this.playPosition);
+      if (cursor !== this.state.cursor) {
+        this.state = { ...this.state, cursor };
+        this.syncTimeline();
+        this.draw();
+      }
+      if (cursor >= this.state.steps) {
+        this.pause();
+        this.scheduleUrl();
+        return;
+      }
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }
+
+  pause(): void {
+    this.playing = false;
+    byId("play").textContent = "▶";
+  }
+
+  private syncTimeline(): void {
+    byId<HTMLInputElement>("scrub").value = String(this.state.cursor);
+    byId("step-text").textContent = `step ${this.state.cursor} / ${this.state.steps}`;
+  }
+
+  // ---- drawing -------------------------------------------------------------------------------
+
+  private draw(): void {
+    const view = this.state.view;
+    if (view === "map") this.drawMap(this.state.cursor);
+    else if (view === "surface") this.drawSurface();
+    else if (view === "stability") this.drawStability();
+    else if (view === "mnist") this.showMnist();
+    this.drawLegend();
+    this.drawCharts();
+    this.drawInternalsPanel();
+    byId("timeline").hidden = view === "mnist" || view === "stability";
+    byId("stage").classList.toggle("wide", view === "mnist");
+    byId("legend").hidden = view === "mnist";
+  }
+
+  private internals(): (Internals | null)[] | null {
+    if (!this.state.internals) return null;
+    return this.runs.map((run) =>
+      run.optimizer && run.trajectory && this.state.cursor <= run.trajectory.stepsRun
+        ? internalsAt(this.landscape, run.optimizer, this.start, this.state.cursor)
+        : null,
+    );
+  }
+
+  private drawMap(cursor: number): void {
+    this.map.draw({
+      landscape: this.landscape,
+      window: this.window,
+      start: this.start,
+      runs: this.runs,
+      cursor,
+      arrows: this.state.arrows,
+      internals: this.internals(),
+    });
+    byId("map-caption").textContent =
+      `${this.landscape.name}: ${this.state.steps} steps from (${shortNumber(this.start[0])}, ${shortNumber(this.start[1])}); + marks known minima. ` +
+      "Click to set the start, drag the start's ring, drag elsewhere to pan, wheel to zoom." +
+      (this.state.arrows ? " Arrows: −∇f, length ∝ √‖∇f‖." : "") +
+      (this.state.internals
+        ? " Glyphs: dashed grey −g, thick the next step (to scale), dotted the state vectors (direction only)."
+        : "");
+  }
+
+  private drawSurface(): void {
+    if (this.surface) {
+      this.surface.draw(this.landscape, this.window, this.runs, this.state.cursor);
+      return;
+    }
+    if (this.surfaceLoading) return;
+    this.surfaceLoading = true;
+    // three.js is loaded only when the 3D view is first opened.
+    import("./surface-view.js").then(({ SurfaceView }) => {
+      this.surface = new SurfaceView(byId<HTMLCanvasElement>("surface"));
+      if (this.state.view === "surface") this.drawSurface();
+    });
+  }
+
+  private drawStability(): void {
+    const entry = this.state.optimizers[this.state.stabilityOf];
+    const canvas = byId<HTMLCanvasElement>("stability");
+    const caption = byId("stability-caption");
+    if (!entry) {
+      caption.textContent = "Add an optimizer to map its stability.";
+      return;
+    }
+    const w = this.window;
+    const size = Math.max(w.x[1] - w.x[0], w.y[1] - w.y[0]);
+    const began = performance.now();
+    const map = computeStabilityMap(this.landscape, entry, this.start, this.state.steps, size);
+    const run = this.runs[this.state.stabilityOf];
+    const hp = run.optimizer?.hp ?? {};
+    const current = {
+      x: Number(hp[map.xSpec.name] ?? 0),
+      y: map.ySpec ? Number(hp[map.ySpec.name] ?? 0) : null,
+    };
+    this.stabilityPick = drawStabilityMap(canvas, map, current);
+    caption.textContent =
+      `${run.label} on ${this.landscape.name}, ${this.state.steps} steps from (${shortNumber(this.start[0])}, ${shortNumber(this.start[1])}), ` +
+      `${map.outcomes.length} runs in ${Math.round(performance.now() - began)} ms. Converged: within 1e-3 × the window of a known minimum; ` +
+      "diverged: stopped or ended above its starting loss; slow: anything else. Click a cell to load that setting; the ring is the current one.";
+  }
+
+  private showMnist(): void {
+    if (this.mnist) {
+      this.mnist.draw();
+      return;
+    }
+    import("./mnist-tab.js").then(({ MnistTab }) => {
+      this.mnist ??= new MnistTab();
+      this.mnist.draw();
+      (window as unknown as { __optlab: Record<string, unknown> }).__optlab.mnist = this.mnist;
+    });
+  }
+
+  private drawLegend(): void {
+    const items = this.runs.map((run) => {
+      const t = run.trajectory;
+      let status = "";
+      let diverged = false;
+      if (run.error) status = run.error;
+      else if (t?.divergence) {
+        status = `diverged at step ${t.divergence.step}`;
+        diverged = true;
+      } else if (t) {
+        const k = Math.min(this.state.cursor, t.stepsRun);
+        status =
+          `f = ${shortNumber(t.loss[k])}` +
+          (run.distance ? `, ‖x − x*‖ = ${shortNumber(run.distance[k])}` : "");
+      }
+      return el("li", { "data-index": String(run.index) }, [
+        el("span", { class: "swatch", style: `background:${run.color}` }),
+        el("span", { class: "label" }, [run.label]),
+        el("span", { class: diverged ? "diverged" : "muted" }, [status]),
+      ]);
+    });
+    byId("legend").replaceChildren(...items);
+  }
+
+  private drawCharts(): void {
+    const fStar =
+      this.landscape.minima.length > 0 ? Math.min(...this.landscape.minima.map((m) => m.value)) : null;
+    const divergedAt = (run: PathRun) => run.trajectory?.divergence?.step ?? null;
+    const loss = this.runs.map((run) => ({
+      values: run.trajectory
+        ? fStar === null
+          ? run.trajectory.loss
+          : run.trajectory.loss.map((v) => v - fStar)
+        : null,
+      color: run.color,
+      dash: run.dash,
+      divergedAt: divergedAt(run),
+    }));
+    this.charts[0].draw(
+      loss,
+      this.state.steps,
+      this.state.cursor,
+      fStar === null ? "f(x_k) (no known minimum)" : undefined,
+    );
+    this.charts[1].draw(
+      this.runs.map((run) => ({
+        values: run.distance,
+        color: run.color,
+        dash: run.dash,
+        divergedAt: divergedAt(run),
+      })),
+      this.state.steps,
+      this.state.cursor,
+    );
+    this.charts[2].draw(
+      this.runs.map((run) => ({
+        values: run.trajectory?.gradNorm ?? null,
+        color: run.color,
+        dash: run.dash,
+        divergedAt: divergedAt(run),
+      })),
+      this.state.steps,
+      this.state.cursor,
+    );
+  }
+
+  private drawInternalsPanel(): void {
+    const panel = byId("internals-panel");
+    panel.hidden = !this.state.internals || this.state.view !== "map";
+    if (panel.hidden) return;
+    const internals = this.internals() ?? [];
+    const rows: HTMLElement[] = [];
+    internals.forEach((item, i) => {
+      const run = this.runs[i];
+      if (!item) {
+        rows.push(el("tr", {}, [el("th", {}, [run.label]), el("td", { colspan: "4" }, ["—"])]));
+        return;
+      }
+      const pair = (v: readonly [number, number] | null) =>
+        v ? `(${shortNumber(v[0])}, ${shortNumber(v[1])})` : "—";
+      const cells = [
+        `g ${pair(item.gradient)}`,
+        `Δx ${pair(item.step)}`,
+        `Δx/(−g) ${pair(item.effectiveRate)}`,
+        ...item.vectors.map((v) => `${v.name} ${pair(v.value)}`),
+        ...item.scalars.map((s) => `${s.name} = ${shortNumber(s.value)}`),
+      ];
+      rows.push(
+        el("tr", {}, [
+          el("th", { style: `color:${run.color}` }, [run.label]),
+          ...cells.map((text) => el("td", {}, [text])),
+        ]),
+      );
+    });
+    panel.replaceChildren(
+      el("div", {}, [
+        `Internals at step ${this.state.cursor}: gradient g, the next step Δx, the effective per-coordinate rate Δx/(−g), and the state.`,
+      ]),
+      el("table", {}, rows),
+    );
+  }
+
+  /** A summary for the browser tests: per optimizer its label, last point and divergence. */
+  summary() {
+    return {
+      state: this.state,
+      url: encodeState(this.state),
+      landscape: this.landscape.id,
+      contourLines: this.map.sample?.lines.filter((line) => line.segments.length > 0).length ?? 0,
+      runs: this.runs.map((run) => ({
+        label: run.label,
+        error: run.error,
+        stepsRun: run.trajectory?.stepsRun ?? -1,
+        end: run.trajectory
+          ? [
+              run.trajectory.iterates[2 * run.trajectory.stepsRun],
+              run.trajectory.iterates[2 * run.trajectory.stepsRun + 1],
+            ]
+          : null,
+        diverged: run.trajectory?.divergence?.step ?? null,
+      })),
+    };
+  }
+
+  /** Plays the timeline for `ms` milliseconds and reports frame intervals (for the performance report). */
+  measurePlayback(ms: number): Promise<{ fps: number; worstFrameMs: number; frames: number }> {
+    this.set({ cursor: 0 });
+    this.play();
+    return new Promise((resolve) => {
+      setTimeout(() => {
+        this.pause();
+        const frames = this.timings.frames.slice(1);
+        const total = frames.reduce((a, b) => a + b, 0);
+        resolve({
+          fps: (1000 * frames.length) / Math.max(1, total),
+          worstFrameMs: Math.max(0, ...frames),
+          frames: frames.length,
+        });
+      }, ms);
+    });
+  }
+}
+
+const playground = new Playground();
+(window as unknown as { __optlab: Record<string, unknown> }).__optlab = {
+  ready: true,
+  summary: () => playground.summary(),
+  timings: playground.timings,
+  measurePlayback: (ms: number) => playground.measurePlayback(ms),
+  defaults: DEFAULT_STATE,
+};

@@ -1,0 +1,148 @@
+/// <reference lib="webworker" />
+/**
+ * Trains the seed's network (784-100-100-100-100-10, ReLU, He init) with several optimizers in a Web
+ * Worker, with the library's own paired training loop (`trainPaired`: same initial weights, same
+ * batches for everyone). It trains in chunks of a few updates and resumes from the library's
+ * checkpoint after each, so a "stop" message is seen within one chunk.
+ */
+import type { ImageSet } from "../../src/data/types.js";
+import {
+  evaluateOnSet,
+  type TrainingCheckpoint,
+  type TrainingPlan,
+  trainPaired,
+} from "../../src/lab/train.js";
+import { initialParameters } from "../../src/nn/init.js";
+import { BOOK_NETWORK } from "../../src/nn/layout.js";
+import { createReferenceEngine } from "../../src/nn/reference-engine.js";
+import { createOptimizer, optimizerLabel } from "../../src/optim/index.js";
+import { type FromWorker, MNIST_ASSET, type MnistStart, type ToWorker } from "./mnist-protocol.js";
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const CHUNK = 2;
+
+function post(message: FromWorker): void {
+  scope.postMessage(message);
+}
+
+/** Reads the sample the build emits (see vite.config.ts): "OPTLABW1", counts, then pixels and labels per set. */
+async function loadSample(): Promise<{ train: ImageSet; test: ImageSet }> {
+  // The worker's script sits in assets/ (built) or src/ (dev server); the sample sits at the site root.
+  const response = await fetch(new URL(`../${MNIST_ASSET}`, scope.location.href));
+  if (!response.ok) throw new Error(`mnist: could not load ${MNIST_ASSET} (HTTP ${response.status})`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== "OPTLABW1")
+    throw new Error(`mnist: ${MNIST_ASSET} is not an optlab sample`);
+  const view = new DataView(bytes.buffer);
+  const counts = [view.getUint32(8, true), view.getUint32(12, true)];
+  let offset = 16;
+  const sets = counts.map((count) => {
+    const pixels = bytes.subarray(offset, offset + count * 784);
+    offset += count * 784;
+    const labels = bytes.subarray(offset, offset + count);
+    offset += count;
+    return { count, rows: 28, cols: 28, pixels, labels };
+  });
+  return { train: sets[0], test: sets[1] };
+}
+
+let job: {
+  plan: TrainingPlan;
+  start: MnistStart;
+  checkpoint?: TrainingCheckpoint;
+  engine: ReturnType<typeof createReferenceEngine>;
+} | null = null;
+let data: { train: ImageSet; test: ImageSet } | null = null;
+let running = false;
+
+async function begin(message: MnistStart): Promise<void> {
+  data ??= await loadSample();
+  const optimizers = message.specs.map((spec) => createOptimizer(spec));
+  const labels = optimizers.map((optimizer, i) => `${i + 1}. ${optimizerLabel(optimizer)}`);
+  const engine = createReferenceEngine(BOOK_NETWORK, optimizers.length, Math.max(message.batchSize, 500));
+  const plan: TrainingPlan = {
+    seed: message.seed,
+    iterations: 0,
+    batchSize: message.batchSize,
+    evalEvery: 0,
+    checkpointEvery: CHUNK,
+    optimizers: optimizers.map((optimizer, i) => ({ label: labels[i], optimizer })),
+  };
+  job = { plan, start: message, engine };
+  // The same start trainPaired uses, so that the accuracy at update 0 is the initial network's.
+  const initial = initialParameters(BOOK_NETWORK, message.seed);
+  for (let k = 0; k < optimizers.length; k++) engine.params(k).set(initial);
+  post({
+    type: "ready",
+    description: `${data.train.count} training and ${data.test.count} test digits of the bundled MNIST sample`,
+    labels,
+    engine: engine.kind,
+  });
+  evaluate(0);
+  running = true;
+  loop();
+}
+
+function evaluate(update: number): void {
+  if (job === null || data === null) return;
+  const accuracy: number[] = [];
+  const loss: number[] = [];
+  for (let k = 0; k < job.plan.optimizers.length; k++) {
+    const result = evaluateOnSet(job.engine, k, data.test);
+    accuracy.push(result.accuracy);
+    loss.push(result.loss);
+  }
+  post({ type: "eval", update, accuracy, loss });
+}
+
+function loop(): void {
+  if (job === null || data === null || !running) return;
+  const done = job.checkpoint?.iteration ?? 0;
+  if (done >= job.start.iterations) {
+    running = false;
+    post({ type: "done", update: done });
+    return;
+  }
+  const began = performance.now();
+  const until = Math.min(job.start.iterations, done + CHUNK);
+  const current = job;
+  trainPaired(
+    current.engine,
+    data,
+    { ...current.plan, iterations: until },
+    {
+      onIteration: (update, losses) => {
+        post({
+          type: "progress",
+          update,
+          losses: Array.from(losses),
+          updatesPerSecond: (until - done) / ((performance.now() - began) / 1000),
+        });
+      },
+      onCheckpoint: (checkpoint) => {
+        current.checkpoint = checkpoint;
+      },
+    },
+    current.checkpoint,
+  );
+  const reached = current.checkpoint?.iteration ?? until;
+  if (reached % current.start.evalEvery === 0 || reached === current.start.iterations) evaluate(reached);
+  // Yield to the event loop so a "stop" message can arrive between chunks.
+  setTimeout(loop, 0);
+}
+
+scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === "start") {
+    running = false;
+    begin(message).catch((error: unknown) =>
+      post({ type: "error", message: error instanceof Error ? error.message : String(error) }),
+    );
+  } else if (message.type === "stop") {
+    running = false;
+    post({ type: "stopped", update: job?.checkpoint?.iteration ?? 0 });
+  } else if (message.type === "resume" && job !== null && !running) {
+    running = true;
+    loop();
+  }
+};
