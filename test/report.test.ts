@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { answerQuestions, compareIntervals, type Measurements, type TrajectoryFacts } from "../src/lab/report.js";
+import {
+  answerQuestions,
+  compareIntervals,
+  type Measurements,
+  type TrajectoryFacts,
+} from "../src/lab/report.js";
 import { meanInterval } from "../src/lab/stats.js";
 
 function run(optimizerId: string, patch: Partial<TrajectoryFacts> = {}): TrajectoryFacts {
@@ -44,7 +49,14 @@ function measurements(patch: Partial<Measurements> = {}): Measurements {
       stepsToTolerance: 10 + i,
       timeToToleranceUs: 1 + i,
     })),
-    stability: ids.map((id) => ({ label: id, lowest: 0.01, highest: 1, decades: 2, bestSteps: 12, bestLr: 0.5 })),
+    stability: ids.map((id) => ({
+      label: id,
+      lowest: 0.01,
+      highest: 1,
+      decades: 2,
+      bestSteps: 12,
+      bestLr: 0.5,
+    })),
     mnist: {
       facts: ids.map((id, i) => ({
         label: id,
@@ -65,14 +77,31 @@ function measurements(patch: Partial<Measurements> = {}): Measurements {
 
 describe("the report's generated answers", () => {
   it("answers every question of the seed, in order", () => {
-    expect(answerQuestions(measurements()).map((e) => e.id)).toEqual(["4.1", "4.2", "4.3", "4.4", "4.5", "5", "6", "7", "8"]);
+    expect(answerQuestions(measurements()).map((e) => e.id)).toEqual([
+      "4.1",
+      "4.2",
+      "4.3",
+      "4.4",
+      "4.5",
+      "5",
+      "6",
+      "7",
+      "8",
+    ]);
   });
 
   it("states this run's zig-zag numbers and changes when they change", () => {
     const first = answerQuestions(measurements())[0];
     expect(first.answer).toContain("sgd 97 % (x: 0 %)");
     const other = answerQuestions(
-      measurements({ seedRuns: [run("sgd", { zigzag: [0, 0.5] }), run("momentum", { zigzag: [0, 0.7] }), run("adagrad"), run("adam")] }),
+      measurements({
+        seedRuns: [
+          run("sgd", { zigzag: [0, 0.5] }),
+          run("momentum", { zigzag: [0, 0.7] }),
+          run("adagrad"),
+          run("adam"),
+        ],
+      }),
     )[0];
     expect(other.answer).toContain("sgd 50 %");
     expect(other.answer).not.toBe(first.answer);
@@ -93,7 +122,9 @@ describe("the report's generated answers", () => {
         })),
       },
     };
-    expect(answerQuestions(separated)[8].answer).toContain("adam > rmsprop > adagrad > nesterov > momentum > sgd");
+    expect(answerQuestions(separated)[8].answer).toContain(
+      "adam > rmsprop > adagrad > nesterov > momentum > sgd",
+    );
   });
 
   it("compares two intervals in words", () => {
@@ -101,7 +132,9 @@ describe("the report's generated answers", () => {
     const b = meanInterval([0.8, 0.81, 0.82]);
     expect(compareIntervals(a, b, "higher than", "lower than")).toBe("higher than");
     expect(compareIntervals(b, a, "higher than", "lower than")).toBe("lower than");
-    expect(compareIntervals(a, meanInterval([0.89, 0.92, 0.95]), "higher than", "lower than")).toBe("tied with");
+    expect(compareIntervals(a, meanInterval([0.89, 0.92, 0.95]), "higher than", "lower than")).toBe(
+      "tied with",
+    );
     expect(compareIntervals(meanInterval([0.9]), meanInterval([0.8]), "higher than", "lower than")).toBe(
       "higher than (one seed: no spread to judge)",
     );

@@ -43,7 +43,15 @@ export function stabilityFacts(
 ): StabilityFacts {
   const optimizer = createOptimizer(spec);
   const { lr: _lr, ...hp } = optimizer.hp;
-  const cells = stabilityMap({ optimizerId: optimizer.id, landscape, lrs, second: null, hp, steps, tol: tolerance });
+  const cells = stabilityMap({
+    optimizerId: optimizer.id,
+    landscape,
+    lrs,
+    second: null,
+    hp,
+    steps,
+    tol: tolerance,
+  });
   const converged = cells.filter((c) => c.outcome === "converged");
   const lowest = converged.length > 0 ? converged[0].x : null;
   const highest = converged.length > 0 ? converged[converged.length - 1].x : null;

@@ -118,7 +118,10 @@ function ordered<T>(items: readonly T[], key: (t: T) => number, show: (t: T) => 
 /** Compares two intervals in words: "higher than", "lower than" or "tied with". */
 export function compareIntervals(a: Interval, b: Interval, higher: string, lower: string): string {
   if (!Number.isFinite(a.center) || !Number.isFinite(b.center)) return "not comparable with";
-  if (a.n < 2 || b.n < 2) return a.center > b.center ? `${higher} (one seed: no spread to judge)` : `${lower} (one seed: no spread to judge)`;
+  if (a.n < 2 || b.n < 2)
+    return a.center > b.center
+      ? `${higher} (one seed: no spread to judge)`
+      : `${lower} (one seed: no spread to judge)`;
   if (overlaps(a, b)) return "tied with";
   return a.center > b.center ? higher : lower;
 }
@@ -141,24 +144,36 @@ function q41(m: Measurements): ReportEntry {
     `y-update reverses direction — ${zigzagText}.`,
     sgd
       ? `SGD's path is ${num(sgd.pathLength)} long for a straight-line distance of ${num(Math.hypot(7, 2))}.` +
-        (smoother.length > 0 ? ` Smoother than SGD in y: ${smoother.join(", ")}.` : " None of the others reverses less often than SGD in y here.")
+        (smoother.length > 0
+          ? ` Smoother than SGD in y: ${smoother.join(", ")}.`
+          : " None of the others reverses less often than SGD in y here.")
       : "",
-  ].join(" ").replace(/ {2,}/g, " ");
+  ]
+    .join(" ")
+    .replace(/ {2,}/g, " ");
   return {
     id: "4.1",
     question: "Why does SGD zig-zag, and why are the others smoother?",
     answer: answer.trim(),
     figures: ["trajectories", "gradient-field"],
-    numbers: Object.fromEntries(runs.map((r) => [r.label, { zigzagX: r.zigzag[0], zigzagY: r.zigzag[1], pathLength: r.pathLength }])),
+    numbers: Object.fromEntries(
+      runs.map((r) => [r.label, { zigzagX: r.zigzag[0], zigzagY: r.zigzag[1], pathLength: r.pathLength }]),
+    ),
   };
 }
 
 function q42(m: Measurements): ReportEntry {
-  const pick = ["sgd", "momentum", "adagrad"].map((id) => m.seedRuns.find((r) => r.optimizerId === id)).filter((r): r is TrajectoryFacts => r !== undefined);
+  const pick = ["sgd", "momentum", "adagrad"]
+    .map((id) => m.seedRuns.find((r) => r.optimizerId === id))
+    .filter((r): r is TrajectoryFacts => r !== undefined);
   const [sgd, mom, ada] = pick;
   const ratio = (r: TrajectoryFacts) => r.effectiveStep[0] / r.effectiveStep[1];
   const answer = [
-    `Speed: after ${sgd?.steps ?? 30} steps the loss is ${ordered(pick, (r) => r.finalLoss, (r) => `${r.label} ${num(r.finalLoss)}`)}`,
+    `Speed: after ${sgd?.steps ?? 30} steps the loss is ${ordered(
+      pick,
+      (r) => r.finalLoss,
+      (r) => `${r.label} ${num(r.finalLoss)}`,
+    )}`,
     `(lower is better); steps to f − f* ≤ ${m.tolerance}: ${pick.map((r) => `${r.label} ${steps(r.stepsToTolerance)}`).join(", ")}.`,
     "Direction: the effective learning rate per axis, mean |Δxᵢ|/|gᵢ|, is the same on both axes for SGD (it is lr);",
     `for AdaGrad the flat x axis gets ${ada ? num(ratio(ada)) : "—"} times the rate of the steep y axis, so its steps point`,
@@ -171,10 +186,21 @@ function q42(m: Measurements): ReportEntry {
   ].join(" ");
   return {
     id: "4.2",
-    question: "Where do Momentum and AdaGrad improve on SGD: speed, direction? Where does it show in the figure?",
+    question:
+      "Where do Momentum and AdaGrad improve on SGD: speed, direction? Where does it show in the figure?",
     answer: answer.replace(/ {2,}/g, " ").trim(),
     figures: ["trajectories", "losses"],
-    numbers: Object.fromEntries(pick.map((r) => [r.label, { finalLoss: r.finalLoss, stepsToTolerance: r.stepsToTolerance, effectiveStepX: r.effectiveStep[0], effectiveStepY: r.effectiveStep[1] }])),
+    numbers: Object.fromEntries(
+      pick.map((r) => [
+        r.label,
+        {
+          finalLoss: r.finalLoss,
+          stepsToTolerance: r.stepsToTolerance,
+          effectiveStepX: r.effectiveStep[0],
+          effectiveStepY: r.effectiveStep[1],
+        },
+      ]),
+    ),
   };
 }
 
@@ -186,7 +212,13 @@ function q43(m: Measurements): ReportEntry {
   const mnistAdam = m.mnist ? m.mnist.facts.find((f) => f.label === "adam") : undefined;
   const mnistAda = m.mnist ? m.mnist.facts.find((f) => f.label === "adagrad") : undefined;
   const seedVerdict =
-    adam && ada ? (adam.finalLoss > ada.finalLoss ? "ends higher than" : adam.finalLoss < ada.finalLoss ? "ends lower than" : "ends equal to") : "—";
+    adam && ada
+      ? adam.finalLoss > ada.finalLoss
+        ? "ends higher than"
+        : adam.finalLoss < ada.finalLoss
+          ? "ends lower than"
+          : "ends equal to"
+      : "—";
   const parts = [
     adam && ada
       ? `With the seed's settings (Adam lr ${num(adam.lr)}, AdaGrad lr ${num(ada.lr)}), after ${adam.steps} steps Adam's loss ${num(adam.finalLoss)} ${seedVerdict} AdaGrad's ${num(ada.finalLoss)}.`
@@ -224,13 +256,19 @@ function q44(m: Measurements): ReportEntry {
       `${num(t.iterationNs.median)} ns with the gradient, ${t.stepsToTolerance === null ? "never reached the tolerance" : `${t.stepsToTolerance} steps and ${num(t.timeToToleranceUs)} µs to f ≤ ${m.tolerance}`}`,
   );
   const slowest = [...m.timing].sort((a, b) => b.stepNs.median - a.stepNs.median)[0];
-  const fastestToTol = [...m.timing].filter((t) => t.timeToToleranceUs !== null).sort((a, b) => (a.timeToToleranceUs as number) - (b.timeToToleranceUs as number))[0];
+  const fastestToTol = [...m.timing]
+    .filter((t) => t.timeToToleranceUs !== null)
+    .sort((a, b) => (a.timeToToleranceUs as number) - (b.timeToToleranceUs as number))[0];
   const answer = [
     "The seed timed whole scripts (≈0.04 s each): that measures Python starting up, not an optimizer. Here each",
     "number is the median over many repetitions after warm-up, with the interquartile range. On 2 parameters:",
     `${rows.join("; ")}.`,
-    sgd && slowest ? `Per step, ${slowest.label} costs ${num(slowest.stepNs.median / sgd.stepNs.median, 2)}× SGD — as expected, since it does more arithmetic per coordinate (square roots, divisions, two moving averages), but on 2 parameters every step costs nanoseconds.` : "",
-    fastestToTol ? `What matters is the time to a solution, which is steps × time per step: fastest to f ≤ ${m.tolerance} here is ${fastestToTol.label}.` : "",
+    sgd && slowest
+      ? `Per step, ${slowest.label} costs ${num(slowest.stepNs.median / sgd.stepNs.median, 2)}× SGD — as expected, since it does more arithmetic per coordinate (square roots, divisions, two moving averages), but on 2 parameters every step costs nanoseconds.`
+      : "",
+    fastestToTol
+      ? `What matters is the time to a solution, which is steps × time per step: fastest to f ≤ ${m.tolerance} here is ${fastestToTol.label}.`
+      : "",
     "On a real network the optimizer step is a small part of an iteration (the gradient dominates), see the MNIST ms/step.",
   ];
   return {
@@ -248,8 +286,12 @@ function q45(m: Measurements): ReportEntry {
     const finished = v.runs.filter((r) => r.divergedAt === null);
     return (
       `${v.setting}: ` +
-      (finished.length > 0 ? `final loss ${finished.map((r) => `${r.label} ${num(r.finalLoss)}`).join(", ")}` : "") +
-      (diverged.length > 0 ? `${finished.length > 0 ? "; " : ""}diverged: ${diverged.map((r) => `${r.label} at step ${r.divergedAt}`).join(", ")}` : "")
+      (finished.length > 0
+        ? `final loss ${finished.map((r) => `${r.label} ${num(r.finalLoss)}`).join(", ")}`
+        : "") +
+      (diverged.length > 0
+        ? `${finished.length > 0 ? "; " : ""}diverged: ${diverged.map((r) => `${r.label} at step ${r.divergedAt}`).join(", ")}`
+        : "")
     );
   });
   const answer = [
@@ -261,20 +303,50 @@ function q45(m: Measurements): ReportEntry {
   ];
   return {
     id: "4.5",
-    question: "How do the trajectories change with the hyperparameters (every lr 0.01; every lr 11; the tuned set)?",
+    question:
+      "How do the trajectories change with the hyperparameters (every lr 0.01; every lr 11; the tuned set)?",
     answer: answer.join(" ").replace(/ {2,}/g, " ").trim(),
     figures: ["lr-0.01", "lr-11", "lr-tuned"],
-    numbers: Object.fromEntries(m.variants.map((v) => [v.setting, v.runs.map((r) => ({ label: r.label, finalLoss: r.finalLoss, divergedAt: r.divergedAt }))])),
+    numbers: Object.fromEntries(
+      m.variants.map((v) => [
+        v.setting,
+        v.runs.map((r) => ({ label: r.label, finalLoss: r.finalLoss, divergedAt: r.divergedAt })),
+      ]),
+    ),
   };
 }
 
 const PROS_CONS: Record<string, { pro: string; con: string; state: string }> = {
-  sgd: { pro: "one multiply-add per parameter, no state; well understood, generalises well when tuned", con: "one lr for all directions: slow on ill-conditioned problems, zig-zags, diverges past 2/curvature", state: "none" },
-  momentum: { pro: "accelerates along consistent directions, damps oscillation", con: "a second hyperparameter; overshoots and can diverge at a larger lr than SGD tolerates poorly", state: "1 array (velocity)" },
-  nesterov: { pro: "momentum with a look-ahead correction: less overshoot", con: "the book's variant is not the textbook formula (it uses the updated velocity)", state: "1 array" },
-  adagrad: { pro: "per-coordinate rates: fixes ill-conditioning on the axes; robust to the lr", con: "the accumulated sum only grows, so steps shrink to nothing on long runs", state: "1 array (sum of g²)" },
-  rmsprop: { pro: "AdaGrad with a moving average: steps do not die out", con: "no bias correction: large first steps; another decay hyperparameter", state: "1 array" },
-  adam: { pro: "momentum + per-coordinate scaling + bias correction: good defaults, fast early progress", con: "steps ≈ lr near the optimum (oscillates), may generalise worse than tuned SGD; more memory", state: "2 arrays (m, v)" },
+  sgd: {
+    pro: "one multiply-add per parameter, no state; well understood, generalises well when tuned",
+    con: "one lr for all directions: slow on ill-conditioned problems, zig-zags, diverges past 2/curvature",
+    state: "none",
+  },
+  momentum: {
+    pro: "accelerates along consistent directions, damps oscillation",
+    con: "a second hyperparameter; overshoots and can diverge at a larger lr than SGD tolerates poorly",
+    state: "1 array (velocity)",
+  },
+  nesterov: {
+    pro: "momentum with a look-ahead correction: less overshoot",
+    con: "the book's variant is not the textbook formula (it uses the updated velocity)",
+    state: "1 array",
+  },
+  adagrad: {
+    pro: "per-coordinate rates: fixes ill-conditioning on the axes; robust to the lr",
+    con: "the accumulated sum only grows, so steps shrink to nothing on long runs",
+    state: "1 array (sum of g²)",
+  },
+  rmsprop: {
+    pro: "AdaGrad with a moving average: steps do not die out",
+    con: "no bias correction: large first steps; another decay hyperparameter",
+    state: "1 array",
+  },
+  adam: {
+    pro: "momentum + per-coordinate scaling + bias correction: good defaults, fast early progress",
+    con: "steps ≈ lr near the optimum (oscillates), may generalise worse than tuned SGD; more memory",
+    state: "2 arrays (m, v)",
+  },
 };
 
 function q5(m: Measurements): ReportEntry {
@@ -291,7 +363,9 @@ function q5(m: Measurements): ReportEntry {
     question: "Pros and cons of SGD, Momentum, AdaGrad and Adam (and Nesterov, RMSprop)?",
     answer: `${rows.join("\n")}\nSecond-order methods (Newton, L-BFGS) use curvature directly and would solve the bowl in one or a few steps, at the cost of a Hessian or its approximation — impractical for millions of parameters, which is why first-order methods dominate deep learning.`,
     figures: ["trajectories-6", "timing"],
-    numbers: Object.fromEntries(ids.map((id) => [id, { stability: m.stability.find((s) => s.label.startsWith(id)) ?? null }])),
+    numbers: Object.fromEntries(
+      ids.map((id) => [id, { stability: m.stability.find((s) => s.label.startsWith(id)) ?? null }]),
+    ),
   };
 }
 
@@ -304,7 +378,11 @@ function q6(m: Measurements): ReportEntry {
     const lines = r.facts.map(
       (f) =>
         `${f.label}: test ${num(f.testAccuracy.center * 100, 3)} %, train ${num(f.trainAccuracy.center * 100, 3)} %, gap ${num((f.trainAccuracy.center - f.testAccuracy.center) * 100, 2)} points` +
-        (f.switchedAt && f.switchedAt.some((s) => s !== null) ? ` (switched to SGD at update ${f.switchedAt.map((s) => s ?? "never").join(", ")})` : f.switchedAt ? " (never switched to SGD)" : ""),
+        (f.switchedAt?.some((s) => s !== null)
+          ? ` (switched to SGD at update ${f.switchedAt.map((s) => s ?? "never").join(", ")})`
+          : f.switchedAt
+            ? " (never switched to SGD)"
+            : ""),
     );
     measured =
       `Measured on ${r.data}, ${r.iterations} updates, ${r.seeds.length} paired seeds: ${lines.join("; ")}.` +
@@ -345,21 +423,39 @@ function q7(m: Measurements): ReportEntry {
       `Momentum vs Nesterov on the bowl (same lr and μ): ${pair(get("momentum"), get("nesterov"))}. Nesterov evaluates the correction one step ahead, which damps Momentum's overshoot; the book's Nesterov goes further than the cited formula (it reuses the updated velocity: μ³ and 1 + μ + μ² instead of μ² and 1 + μ), so it corrects more strongly still.${mnistPair("momentum", "nesterov")} ` +
       `AdaGrad vs RMSprop: ${pair(get("adagrad"), get("rmsprop"))}. RMSprop replaces AdaGrad's ever-growing sum with a moving average, so its steps do not shrink to zero; without bias correction its first steps are about lr/√(1 − ρ) = 10·lr long.${mnistPair("adagrad", "rmsprop")}`,
     figures: ["momentum-vs-nesterov", "adagrad-vs-rmsprop", "trajectories-6"],
-    numbers: { momentum: get("momentum") ?? null, nesterov: get("nesterov") ?? null, adagrad: get("adagrad") ?? null, rmsprop: get("rmsprop") ?? null },
+    numbers: {
+      momentum: get("momentum") ?? null,
+      nesterov: get("nesterov") ?? null,
+      adagrad: get("adagrad") ?? null,
+      rmsprop: get("rmsprop") ?? null,
+    },
   };
 }
 
 function q8(m: Measurements): ReportEntry {
   if (!m.mnist) {
-    return { id: "8", question: "MNIST: how do the optimizers compare on a real network?", answer: "MNIST was not run.", figures: [], numbers: {} };
+    return {
+      id: "8",
+      question: "MNIST: how do the optimizers compare on a real network?",
+      answer: "MNIST was not run.",
+      figures: [],
+      numbers: {},
+    };
   }
   const { facts, seeds, iterations, batchSize, data } = m.mnist;
   const ranked = [...facts].sort((a, b) => b.testAccuracy.center - a.testAccuracy.center);
   const chain = ranked
-    .map((f, i) => (i === 0 ? f.label : `${overlaps(ranked[i - 1].testAccuracy, f.testAccuracy) || f.testAccuracy.n < 2 ? " ≈ " : " > "}${f.label}`))
+    .map((f, i) =>
+      i === 0
+        ? f.label
+        : `${overlaps(ranked[i - 1].testAccuracy, f.testAccuracy) || f.testAccuracy.n < 2 ? " ≈ " : " > "}${f.label}`,
+    )
     .join("");
   const table = facts
-    .map((f) => `${f.label}: final smoothed loss ${num(f.finalLoss.center)} [${num(f.finalLoss.low)}, ${num(f.finalLoss.high)}], test accuracy ${num(f.testAccuracy.center * 100, 4)} % [${num(Math.max(0, f.testAccuracy.low) * 100, 4)}, ${num(Math.min(1, f.testAccuracy.high) * 100, 4)}]${f.diverged > 0 ? `, ${f.diverged} diverged` : ""}`)
+    .map(
+      (f) =>
+        `${f.label}: final smoothed loss ${num(f.finalLoss.center)} [${num(f.finalLoss.low)}, ${num(f.finalLoss.high)}], test accuracy ${num(f.testAccuracy.center * 100, 4)} % [${num(Math.max(0, f.testAccuracy.low) * 100, 4)}, ${num(Math.min(1, f.testAccuracy.high) * 100, 4)}]${f.diverged > 0 ? `, ${f.diverged} diverged` : ""}`,
+    )
     .join("; ");
   return {
     id: "8",
@@ -369,7 +465,12 @@ function q8(m: Measurements): ReportEntry {
       `Ranking by test accuracy: ${chain} (">" only where the 95 % intervals over seeds do not overlap). ` +
       "With the book's defaults the comparison is of defaults, not of methods: plain SGD at lr 0.01 is far from its best rate, which is why the fair tier (optlab compare --tier fair) tunes every optimizer with the same budget.",
     figures: ["mnist-loss", "mnist-accuracy"],
-    numbers: Object.fromEntries(facts.map((f) => [f.label, { finalLoss: f.finalLoss, testAccuracy: f.testAccuracy, lossEvery100: f.lossEvery100 }])),
+    numbers: Object.fromEntries(
+      facts.map((f) => [
+        f.label,
+        { finalLoss: f.finalLoss, testAccuracy: f.testAccuracy, lossEvery100: f.lossEvery100 },
+      ]),
+    ),
   };
 }
 
