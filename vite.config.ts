@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import { loadMnistSample } from "./src/data/mnist-sample.js";
@@ -36,20 +37,38 @@ function mnistSampleBytes(): Uint8Array {
   return out;
 }
 
-/** Serves the sample in `npm run playground` and emits it beside the bundle in `npm run build:web`. */
-function mnistSamplePlugin(): Plugin {
+/** The SIMD kernels `npm run build:wasm` compiles (run by `npm ci` through `prepare`); the worker falls back without them. */
+const KERNELS = fileURLToPath(new URL("./build/wasm/kernels.wasm", import.meta.url));
+const KERNELS_ASSET = "kernels.wasm";
+
+/**
+ * Serves the MNIST sample and the wasm kernels in `npm run playground` and emits them beside the
+ * bundle in `npm run build:web`.
+ */
+function mnistAssetsPlugin(): Plugin {
   let cached: Uint8Array | undefined;
   const bytes = () => (cached ??= mnistSampleBytes());
   return {
-    name: "optlab-mnist-sample",
+    name: "optlab-mnist-assets",
     configureServer(server) {
       server.middlewares.use(`/${MNIST_ASSET}`, (_request, response) => {
         response.setHeader("Content-Type", "application/octet-stream");
         response.end(Buffer.from(bytes()));
       });
+      server.middlewares.use(`/${KERNELS_ASSET}`, (_request, response) => {
+        if (!existsSync(KERNELS)) {
+          response.statusCode = 404;
+          response.end("no kernels: npm run build:wasm");
+          return;
+        }
+        response.setHeader("Content-Type", "application/wasm");
+        response.end(readFileSync(KERNELS));
+      });
     },
     generateBundle() {
       this.emitFile({ type: "asset", fileName: MNIST_ASSET, source: bytes() });
+      if (existsSync(KERNELS))
+        this.emitFile({ type: "asset", fileName: KERNELS_ASSET, source: readFileSync(KERNELS) });
     },
   };
 }
@@ -58,7 +77,7 @@ export default defineConfig({
   root: fileURLToPath(new URL("./web", import.meta.url)),
   base: "./",
   publicDir: false,
-  plugins: [mnistSamplePlugin()],
+  plugins: [mnistAssetsPlugin()],
   worker: { format: "es" },
   build: {
     outDir: fileURLToPath(new URL("./dist", import.meta.url)),

@@ -31,6 +31,9 @@ const EXPECTED_IDS = [
   "losses",
   "timing",
   "metrics",
+  "mnist",
+  "remedies",
+  "report",
 ];
 
 describe("optlab all (npm start), end to end", () => {
@@ -38,7 +41,7 @@ describe("optlab all (npm start), end to end", () => {
   let stdout = "";
   let code = -1;
   beforeAll(async () => {
-    code = await main(["all", "--out", out], {
+    code = await main(["all", "--quick", "--out", out], {
       stdout: (t) => void (stdout += t),
       stderr: (t) => void (stdout += t),
     });
@@ -62,11 +65,12 @@ describe("optlab all (npm start), end to end", () => {
   it("writes SVG and PNG for every figure, PNGs that decode, are not blank and match the SVG's size", () => {
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     for (const { id, files } of manifest.figures) {
-      if (id === "metrics") continue;
-      expect(files).toContain(`${id}.svg`);
-      const svg = readFileSync(join(out, `${id}.svg`), "utf8");
+      if (id === "metrics" || id === "report") continue;
+      const svgName = files.find((f: string) => f.endsWith(".svg")) as string;
+      expect(svgName, id).toBeDefined();
+      const svg = readFileSync(join(out, svgName), "utf8");
       expect(svg, id).not.toMatch(/NaN|Infinity|\de[+-]\d{3}/);
-      const png = PNG.sync.read(readFileSync(join(out, `${id}.png`)));
+      const png = PNG.sync.read(readFileSync(join(out, svgName.replace(/\.svg$/, ".png"))));
       expect(png.width).toBe(2 * Number(/width="(\d+)"/.exec(svg)?.[1]));
       let ink = 0;
       for (let i = 0; i < png.data.length; i += 4)
@@ -96,13 +100,16 @@ describe("optlab all (npm start), end to end", () => {
 
   it("writes an index.html that shows every figure", () => {
     const html = readFileSync(join(out, "index.html"), "utf8");
-    for (const id of EXPECTED_IDS.filter((id) => id !== "metrics")) expect(html).toContain(`src="${id}.png"`);
+    for (const id of EXPECTED_IDS.filter((id) => !["metrics", "report", "mnist", "remedies"].includes(id))) {
+      expect(html).toContain(`src="${id}.png"`);
+    }
+    expect(html).toContain(`src="mnist-loss.png"`);
     expect(html).toContain("<table>");
   });
 });
 
 describe("optlab all on failure", () => {
-  it("leaves the output folder as it was and no partial folder behind", () => {
+  it("leaves the output folder as it was and no partial folder behind", async () => {
     const out = join(root, "kept");
     mkdirSync(out);
     writeFileSync(join(out, "mine.txt"), "keep me");
@@ -115,7 +122,7 @@ describe("optlab all on failure", () => {
         },
       },
     ];
-    expect(() => writeReport(out, undefined, failing)).toThrow("boom");
+    await expect(writeReport(out, undefined, failing)).rejects.toThrow("boom");
     expect(readdirSync(out)).toEqual(["mine.txt"]);
     expect(readdirSync(root).filter((name) => name.includes("partial"))).toEqual([]);
   });

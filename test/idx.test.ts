@@ -108,15 +108,22 @@ describe("IDX reader", () => {
     );
   });
 
-  it.runIf(existsSync(FASHION_MNIST_DIR))(
-    "reads Debian's full Fashion-MNIST: 60,000 + 10,000 images of 28×28",
-    () => {
-      const split = loadDataset("fashion-mnist");
-      expect([split.train.count, split.test.count]).toEqual([60000, 10000]);
-      expect([split.train.rows, split.train.cols]).toEqual([28, 28]);
-      const counts = new Array(10).fill(0);
-      for (const label of split.train.labels) counts[label]++;
-      expect(counts).toEqual(new Array(10).fill(6000));
-    },
-  );
+  // The full-size test of the IDX reader runs where Debian's dataset-fashion-mnist is installed (.ci/run installs it
+  // and sets OPTLAB_REQUIRE_FASHION_MNIST=1, so there a missing package fails). Elsewhere the same test checks that
+  // asking for the data set names the package to install: never a silent skip.
+  it("reads Debian's full Fashion-MNIST: 60,000 + 10,000 images of 28×28 (or says how to install it)", () => {
+    const required = process.env.OPTLAB_REQUIRE_FASHION_MNIST === "1";
+    if (!existsSync(FASHION_MNIST_DIR) && !required) {
+      expect(() => loadDataset("fashion-mnist")).toThrow(
+        `--data fashion-mnist: ${FASHION_MNIST_DIR} not found; install it with: apt-get install dataset-fashion-mnist`,
+      );
+      return;
+    }
+    const split = loadDataset("fashion-mnist");
+    expect([split.train.count, split.test.count]).toEqual([60000, 10000]);
+    expect([split.train.rows, split.train.cols]).toEqual([28, 28]);
+    const counts = new Array(10).fill(0);
+    for (const label of split.train.labels) counts[label]++;
+    expect(counts).toEqual(new Array(10).fill(6000));
+  });
 });

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { splitOptimizerList } from "../src/cli/mnist.js";
 import { TrainingProgress } from "../src/cli/mnist-progress.js";
+import { encodeIdx } from "../src/data/idx.js";
 
 const folders: string[] = [];
 afterEach(() => {
@@ -206,6 +207,51 @@ describe("optlab mnist", () => {
     }
   });
 
+  it("trains on a folder of IDX files, and refuses a damaged one before training", async () => {
+    const data = tempFolder();
+    // 3×3 images: class c lights pixel c (of the first 3), so the task is learnable.
+    const write = (prefix: string, count: number) => {
+      const images = new Uint8Array(count * 9);
+      const labels = Uint8Array.from({ length: count }, (_, i) => i % 3);
+      labels.forEach((label, i) => {
+        images[i * 9 + label] = 255;
+        images[i * 9 + 8] = (i * 37) % 256;
+      });
+      writeFileSync(join(data, `${prefix}-images-idx3-ubyte`), encodeIdx([count, 3, 3], images));
+      writeFileSync(join(data, `${prefix}-labels-idx1-ubyte`), encodeIdx([count], labels));
+    };
+    write("train", 60);
+    write("t10k", 12);
+    const out = tempFolder();
+    const run = capture();
+    const args = [
+      "--optimizers",
+      "adam:lr=0.05",
+      "--iterations",
+      "100",
+      "--batch-size",
+      "8",
+      "--hidden",
+      "8",
+      "--eval-every",
+      "50",
+    ];
+    expect(await main(["mnist", ...args, "--data", data, "--out", out], run.io)).toBe(0);
+    expect(run.out.join("")).toContain("60 training and 12 test images");
+    const summary = JSON.parse(readFileSync(join(out, "mnist-summary.json"), "utf8"));
+    expect(summary.summary[0].testAccuracy.median).toBe(1);
+    // Cut the test labels short: refused, naming the file, and nothing is written.
+    const labels = join(data, "t10k-labels-idx1-ubyte");
+    writeFileSync(labels, readFileSync(labels).subarray(0, 15));
+    const broken = capture();
+    const out2 = tempFolder();
+    expect(await main(["mnist", ...args, "--data", data, "--out", out2], broken.io)).toBe(2);
+    expect(broken.err.join("")).toBe(
+      `optlab mnist: ${labels}: truncated: header announces 12 bytes of data, found 7\n`,
+    );
+    expect(existsSync(join(out2, "mnist-results.jsonl"))).toBe(false);
+  });
+
   it("refuses to resume a run made with other settings", async () => {
     const out = tempFolder();
     const args = [
@@ -224,6 +270,6 @@ describe("optlab mnist", () => {
     const { io, err } = capture();
     expect(await main(["mnist", ...args, "--iterations", "30", "--out", out, "--resume"], io)).toBe(2);
     expect(err.join("")).toContain("--resume: ");
-    expect(err.join("")).toContain("was made with other settings");
+    expect(err.join("")).toContain("was made with other settings (iterations 20 there, 30 now)");
   });
 });

@@ -44,6 +44,7 @@ function measurements(patch: Partial<Measurements> = {}): Measurements {
     ],
     timing: ids.map((id, i) => ({
       label: id,
+      optimizerId: id,
       stepNs: { median: 10 + i * 5, q1: 9 + i * 5, q3: 11 + i * 5 },
       iterationNs: { median: 20 + i * 5, q1: 19, q3: 21 },
       stepsToTolerance: 10 + i,
@@ -65,6 +66,7 @@ function measurements(patch: Partial<Measurements> = {}): Measurements {
         lossEvery100: [2.3, 1],
         diverged: 0,
       })),
+      hidden: [100, 100, 100, 100],
       seeds: [1, 2, 3],
       iterations: 2000,
       batchSize: 128,
@@ -136,7 +138,7 @@ describe("the report's generated answers", () => {
       "tied with",
     );
     expect(compareIntervals(meanInterval([0.9]), meanInterval([0.8]), "higher than", "lower than")).toBe(
-      "higher than (one seed: no spread to judge)",
+      "higher, on one seed (no spread to judge), than",
     );
   });
 

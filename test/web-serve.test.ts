@@ -41,9 +41,9 @@ describe("optlab serve", () => {
     // "/%2e%2e/secret.txt" is normalised to "/secret.txt" by URL parsing: inside the site, so 404.
     expect((await fetch(`${url}%2e%2e/secret.txt`)).status).toBe(404);
     // An encoded slash survives parsing and decodes to "/../secret.txt": refused.
-    const escape = await fetch(`${url}..%2fsecret.txt`);
-    expect(escape.status).toBe(403);
-    expect(await escape.text()).not.toContain("outside the site");
+    const outside = await fetch(`${url}..%2fsecret.txt`);
+    expect(outside.status).toBe(403);
+    expect(await outside.text()).not.toContain("outside the site");
     expect((await fetch(url, { method: "POST" })).status).toBe(405);
   });
 

@@ -3,6 +3,7 @@
  * (web/src/landscape-grid.ts), in Node: URL decoding clamps and drops, never throws; encoding
  * round-trips exactly; experiment files go through the CLI's validator.
  */
+import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { parseExperiment } from "../src/lab/experiment.js";
 import { getLandscape } from "../src/landscapes/index.js";
@@ -177,4 +178,12 @@ describe("the map's contour lines", () => {
     const levels = quantileLevels(sorted, 4);
     expect(levels).toEqual([4, 16, 36, 64]);
   });
+});
+
+describe("the playground's sources", () => {
+  test("type-check under web/tsconfig.json (the root check only sees the files tests import)", () => {
+    const result = spawnSync("npx", ["tsc", "-p", "web/tsconfig.json", "--noEmit"], { encoding: "utf8" });
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  }, 180_000);
 });

@@ -193,6 +193,11 @@ describe("the playground in a headless browser", () => {
     await page.locator('.card input[type="range"][data-hp="lr"]').first().focus();
     await page.keyboard.press("ArrowRight");
     expect((await summary()).runs[0].end).not.toEqual(before.runs[0].end);
+    // An unknown function: the message names its position and the box selects that character.
+    await page.fill("#formula", "x^2 + foo(y)");
+    await page.press("#formula", "Enter");
+    expect(await page.textContent("#formula-error")).toMatch(/unknown function "foo" at position 7/);
+    expect(await page.$eval("#formula", (box) => (box as HTMLInputElement).selectionStart)).toBe(6);
     await page.fill("#formula", "x^2/20 + y^2");
     await page.press("#formula", "Enter");
     expect(await page.textContent("#formula-error")).toBe("");
@@ -295,6 +300,16 @@ describe("the playground in a headless browser", () => {
       return canvas.width > 100 && canvas.toDataURL().length > 20_000;
     });
     await shoot("surface");
+    // The timeline drives the 3D view too: playing moves the heads along the paths without errors.
+    await page.click("#play");
+    await expect.poll(async () => (await summary()).state.cursor).toBeGreaterThan(2);
+    await page.click("#play");
+    expect(problems).toEqual([]);
+    // From the 3D view, SVG export is the library's surface figure.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-svg")]);
+    const path = join(folder, "surface.svg");
+    await download.saveAs(path);
+    expect(readFileSync(path, "utf8")).toMatch(/^<svg[\s\S]*surface/i);
   });
 
   test("the stability map colours a grid and a click loads its setting", async () => {
@@ -330,7 +345,7 @@ describe("the playground in a headless browser", () => {
     await shoot("mnist");
     await page.click("#mnist-stop");
     await expect.poll(() => page.textContent("#mnist-status")).toMatch(/stopped after update/);
-  });
+  }, 180_000);
 
   test("performance: six optimizers × 300 steps re-run after a slider change, a landscape switch, playback", async () => {
     await open(

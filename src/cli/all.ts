@@ -12,10 +12,19 @@ import { svgToPng } from "../plot/node/png.js";
 import { escapeXml } from "../plot/svg.js";
 import { timingFigure } from "../plot/timing.js";
 import { InputRangeError, show } from "../util/errors.js";
-import { parseCommandArgs } from "./args.js";
+import { intFlag, parseCommandArgs } from "./args.js";
 import { readExperimentFile } from "./experiment.js";
 import { writeFigureFiles } from "./figure.js";
 import { type CliIO, writeFileAtomic } from "./io.js";
+import {
+  answersHtml,
+  buildMeasurements,
+  type ReportFacts,
+  type ReportSettings,
+  runMnistPart,
+  runRemediesPart,
+  writeAnswers,
+} from "./report-pieces.js";
 
 /** One entry of the manifest: a figure or table and the files that hold it. */
 export interface ReportItem {
@@ -33,6 +42,14 @@ export interface ReportContext {
   readonly document: Document;
   /** Every experiment run so far, by figure id (the metrics table reads them). */
   readonly runs: Map<string, ExperimentRun>;
+  /** Numbers the pieces leave for the answers (timing, MNIST, §6). */
+  readonly facts: ReportFacts;
+}
+
+/** A piece of the report: writes its files into the context's folder and returns its manifest entry. */
+export interface ReportPiece {
+  readonly id: string;
+  build(context: ReportContext): ReportItem | Promise<ReportItem>;
 }
 
 /** The seed's 2D figures, in report order; each is `experiments/ID.json`. */
@@ -101,6 +118,7 @@ export function timingItem(context: ReportContext): ReportItem {
   const landscape = getLandscape("quadratic");
   const start = [-7, 2];
   const report = timeOptimizers(landscape, TIMED_OPTIMIZERS, start, { tolerance: TOLERANCE });
+  context.facts.timing = report;
   const title = `Time per optimizer step and time to reach f ≤ ${TOLERANCE} on f(x, y) = x²/20 + y², from (−7, 2)`;
   const method = `Median over ${report.repetitions} repetitions after ${report.warmup} warm-up repetitions; one repetition times ${report.stepsPerRepetition} steps (per-step figures) or ${report.runsPerRepetition} whole runs to the tolerance (at most ${report.maxSteps} steps, f evaluated after every step to check it). The step alone is timed on a fixed gradient; gradient + step from the start. Bars: interquartile range. ${environmentLine()}. Compare within one run only: the machine is shared and noisy.`;
   const svg = timingFigure(context.document, report, "timing", title, [method]);
@@ -264,7 +282,7 @@ export function metricsItem(context: ReportContext): ReportItem {
   };
 }
 
-function indexHtml(items: readonly ReportItem[]): string {
+function indexHtml(items: readonly ReportItem[], facts: ReportFacts): string {
   const sections = items.map((item) => {
     const png = item.files.find((f) => f.endsWith(".png"));
     const image = png
@@ -283,10 +301,13 @@ function indexHtml(items: readonly ReportItem[]): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>optlab: the seed's 2D experiments</title>
+<title>optlab report: the seed's experiments</title>
 <style>
 body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
 img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+img.thumb { max-width: 32%; margin-right: 1%; }
+.answer p { line-height: 1.5; max-width: 60em; }
+.settings { color: #444; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: right; }
 th:first-child, td:first-child, td:nth-child(2), td:nth-child(3) { text-align: left; }
@@ -295,7 +316,7 @@ section { margin-bottom: 3em; }
 </style>
 </head>
 <body>
-<h1>optlab: the seed's 2D experiments</h1>
+${answersHtml(facts)}
 <p>Regenerate with <code>npm start</code> (<code>optlab all --out DIR</code>). Every figure's title states the settings used; its data are in the JSON and CSV files beside it; <code>manifest.json</code> lists them all.</p>
 <ul>
 ${toc}
@@ -307,11 +328,27 @@ ${sections.join("\n")}
 }
 
 /** The pieces of the report, in order: each writes its files and returns its manifest entry. */
-export function reportPieces(): { id: string; build: (context: ReportContext) => ReportItem }[] {
-  return [
+export function reportPieces(settings?: ReportSettings): ReportPiece[] {
+  const pieces: ReportPiece[] = [
     ...SEED_FIGURE_IDS.map((id) => ({ id, build: (context: ReportContext) => seedFigure(id, context) })),
     { id: "timing", build: timingItem },
     { id: "metrics", build: metricsItem },
+  ];
+  if (settings === undefined) return pieces;
+  return [
+    ...pieces,
+    { id: "mnist", build: (context) => runMnistPart(context.folder, settings, context.facts) },
+    { id: "remedies", build: (context) => runRemediesPart(context.folder, settings, context.facts) },
+    {
+      id: "report",
+      build: (context) =>
+        writeAnswers(
+          context.folder,
+          buildMeasurements(context.runs, context.facts, TOLERANCE),
+          settings,
+          context.facts,
+        ),
+    },
   ];
 }
 
@@ -319,21 +356,26 @@ export function reportPieces(): { id: string; build: (context: ReportContext) =>
  * Builds the whole report into a fresh folder beside `out`, then moves each file into `out`: a
  * failure leaves `out` as it was (and the partial folder removed).
  */
-export function writeReport(
+export async function writeReport(
   out: string,
   log: (line: string) => void = () => {},
-  pieces: readonly { id: string; build: (context: ReportContext) => ReportItem }[] = reportPieces(),
-): ReportItem[] {
+  pieces: readonly ReportPiece[] = reportPieces(),
+): Promise<ReportItem[]> {
   const target = resolve(out);
   const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   try {
-    const context: ReportContext = { folder: partial, document: createDocument(), runs: new Map() };
+    const context: ReportContext = {
+      folder: partial,
+      document: createDocument(),
+      runs: new Map(),
+      facts: {},
+    };
     const items: ReportItem[] = [];
     for (const piece of pieces) {
       const started = performance.now();
-      items.push(piece.build(context));
+      items.push(await piece.build(context));
       log(`  ${piece.id.padEnd(22)} ${((performance.now() - started) / 1000).toFixed(2)} s`);
     }
     const manifest = {
@@ -343,7 +385,7 @@ export function writeReport(
       figures: items.map(({ id, title, caption, files }) => ({ id, title, caption, files })),
     };
     writeFileAtomic(join(partial, "manifest.json"), `${JSON.stringify(manifest, null, 1)}\n`);
-    writeFileAtomic(join(partial, "index.html"), indexHtml(items));
+    writeFileAtomic(join(partial, "index.html"), indexHtml(items, context.facts));
     mkdirSync(target, { recursive: true });
     for (const name of readdirSync(partial)) renameSync(join(partial, name), join(target, name));
     return items;
@@ -357,13 +399,22 @@ export async function all(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs("all", argv, {
     out: { type: "string" },
     quiet: { type: "boolean" },
+    quick: { type: "boolean" },
+    seeds: { type: "string" },
   });
   if (positionals.length > 0)
     throw new InputRangeError(`expected no positional arguments, got ${show(positionals)}`);
   const out = values.out ?? "out";
   const started = performance.now();
-  io.stdout(`optlab all: writing the seed's 2D experiments into ${resolve(out)}\n`);
-  const items = writeReport(out, values.quiet ? undefined : (line) => io.stdout(`${line}\n`));
+  const quick = values.quick === true;
+  const seeds = intFlag("seeds", values.seeds, 2, 1, 100);
+  io.stdout(`optlab all: the seed's experiments and the report, into ${resolve(out)}\n`);
+  const settings: ReportSettings = { quick, mnistSeeds: seeds, remedySeeds: quick ? 2 : 1, io };
+  const items = await writeReport(
+    out,
+    values.quiet ? undefined : (line) => io.stdout(`${line}\n`),
+    reportPieces(settings),
+  );
   const files = items.reduce((n, item) => n + item.files.length, 2);
   io.stdout(
     `optlab all: wrote ${items.length} figures and tables (${files} files) in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +

@@ -215,7 +215,7 @@ function studySection(
   };
 }
 
-function remediesSection(
+export function remediesSection(
   study: StudyConfig,
   summaries: OptimizerSummary[],
   document: Document,

@@ -38,6 +38,7 @@ const commands: Record<string, CommandEntry> = {
   mnist: {
     summary:
       "train the book's MNIST network with several optimizers, paired and seeded (optlab mnist --help)",
+    usage: async () => (await import("./mnist.js")).MNIST_USAGE,
     load: async () => (await import("./mnist.js")).mnist,
   },
   compare: {

@@ -11,6 +11,8 @@ export interface RunHeader {
   readonly seeds: readonly number[];
   readonly evalEvery: number;
   readonly data: string;
+  /** "wasm-simd" or "reference": they agree only up to float32 rounding, so a resume must not switch. */
+  readonly engine: string;
   readonly network: { hiddenSizes: readonly number[]; activation: string; weightDecayLambda: number };
 }
 

@@ -15,7 +15,6 @@ import { InputRangeError, InputTypeError } from "../util/errors.js";
 import { intFlag, numberFlag, parseCommandArgs } from "./args.js";
 import { type CliIO, processIO, writeFileAtomic } from "./io.js";
 import type { Command } from "./main.js";
-import { writeMnistFigures } from "./mnist-figures.js";
 import { chooseEngine, projectRoot } from "./mnist-kernels.js";
 import { shareData, trainPairedInWorkers, workerScriptPath } from "./mnist-parallel.js";
 import { TrainingProgress } from "./mnist-progress.js";
@@ -36,8 +35,8 @@ export const MNIST_USAGE = `usage: optlab mnist [options]
   --activation A      relu (default) | sigmoid
   --weight-decay λ    the book's L2 weight decay (default 0)
   --engine E          auto (default: wasm when built) | wasm | reference (plain TypeScript)
-  --workers N         worker threads, optimizers split between them (default: 2 when the machine has
-                      2+ cores; the numbers are identical for any N)
+  --workers N         worker threads, optimizers split between them (default: one per core, at most one
+                      per optimizer); the numbers are identical for any N
   --out DIR           output folder (default out)
   --resume            continue an interrupted run in DIR from its last checkpoint
 `;
@@ -129,6 +128,9 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
     io.stdout(MNIST_USAGE);
     return 0;
   }
+  // The plotting stack (Plot, jsdom, resvg) takes ≈1 s to load: start now, so it loads while workers train.
+  const figuresModule = import("./mnist-figures.js");
+  figuresModule.catch(() => {}); // awaited (and its error reported) after training
   const specs = splitOptimizerList(values.optimizers ?? DEFAULT_MNIST_OPTIMIZERS.join(","));
   const optimizers = specs.map((spec) => ({ label: spec, optimizer: createOptimizer(spec) }));
   if (new Set(specs).size !== specs.length) {
@@ -161,7 +163,7 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
   const engineChoice = await chooseEngine(values.engine ?? "auto", config);
   if (engineChoice.note) io.stderr(`optlab mnist: ${engineChoice.note}\n`);
   const workerScript = workerScriptPath(projectRoot());
-  const defaultWorkers = workerScript ? Math.min(2, availableParallelism(), specs.length) : 1;
+  const defaultWorkers = workerScript ? Math.min(availableParallelism(), specs.length) : 1;
   const workers = Math.min(intFlag("workers", values.workers, defaultWorkers, 1, 64), specs.length);
   if (workers > 1 && !workerScript) {
     throw new InputRangeError("--workers: the compiled worker script is missing; run npm run build first");
@@ -178,6 +180,7 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
     seeds,
     evalEvery,
     data: dataName,
+    engine: engineChoice.kind,
     network: { hiddenSizes, activation, weightDecayLambda },
   };
   const resultsPath = join(outDir, "mnist-results.jsonl");
@@ -192,8 +195,13 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
     if (!previousHeader) {
       io.stderr(`optlab mnist: --resume: no earlier run in ${resultsPath}; starting afresh\n`);
     } else if (!sameSettings(previousHeader, header)) {
+      const differences = (Object.keys(header) as (keyof RunHeader)[])
+        .filter((key) => JSON.stringify(previousHeader[key]) !== JSON.stringify(header[key]))
+        .map(
+          (key) => `${key} ${JSON.stringify(previousHeader[key])} there, ${JSON.stringify(header[key])} now`,
+        );
       throw new InputRangeError(
-        `--resume: ${resultsPath} was made with other settings (${JSON.stringify(previousHeader)}); run with the same flags or without --resume`,
+        `--resume: ${resultsPath} was made with other settings (${differences.join("; ")}); run with the same flags or without --resume`,
       );
     } else {
       if (existsSync(checkpointPath))
@@ -211,6 +219,7 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
     }
   }
   if (lines.length === 0) lines = [header];
+  if (!checkpoint) rmSync(checkpointPath, { force: true }); // a fresh start never resumes a stale checkpoint
   writeFileAtomic(resultsPath, lines.map((line) => `${JSON.stringify(line)}\n`).join(""));
   const append = (line: ResultLine) => {
     lines.push(line);
@@ -286,6 +295,7 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
     `${JSON.stringify({ settings: header, engine: engineChoice.kind, dataset: data.description, summary: rows }, null, 2)}\n`,
   );
   writeCurves(outDir, runs, header);
+  const { writeMnistFigures } = await figuresModule;
   const figures = await writeMnistFigures(outDir, runs, header, data.description);
   io.stdout(`\n${summaryTable(rows)}`);
   io.stdout(

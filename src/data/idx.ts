@@ -51,14 +51,15 @@ export function parseIdx(bytes: Uint8Array, expectedDims: number, file: string):
     size *= dim;
   }
   const available = bytes.length - headerLength;
+  const announced = dims.length > 1 ? `${dims.join(" × ")} = ${size}` : `${size}`;
   if (available < size) {
     throw new InputRangeError(
-      `${file}: truncated: header announces ${dims.join(" × ")} = ${size} bytes of data, found ${available}`,
+      `${file}: truncated: header announces ${announced} bytes of data, found ${available}`,
     );
   }
   if (available > size) {
     throw new InputRangeError(
-      `${file}: ${available - size} unexpected bytes after the ${dims.join(" × ")} = ${size} bytes the header announces`,
+      `${file}: ${available - size} unexpected bytes after the ${announced} bytes the header announces`,
     );
   }
   return { dims, data: bytes.subarray(headerLength, headerLength + size) };

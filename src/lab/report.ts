@@ -28,6 +28,7 @@ export interface TrajectoryFacts {
 
 export interface TimingFacts {
   readonly label: string;
+  readonly optimizerId: string;
   /** Nanoseconds per optimizer step on 2 parameters: median and quartiles. */
   readonly stepNs: { readonly median: number; readonly q1: number; readonly q3: number };
   readonly iterationNs: { readonly median: number; readonly q1: number; readonly q3: number };
@@ -76,6 +77,8 @@ export interface Measurements {
   readonly stability: readonly StabilityFacts[];
   readonly mnist: {
     readonly facts: readonly MnistFacts[];
+    /** Hidden layer sizes of the network trained. */
+    readonly hidden: readonly number[];
     readonly seeds: readonly number[];
     readonly iterations: number;
     readonly batchSize: number;
@@ -100,7 +103,12 @@ export interface ReportEntry {
 const pct = (share: number) => (Number.isFinite(share) ? `${Math.round(share * 100)} %` : "—");
 const num = (value: number | null, digits = 3) =>
   value === null || !Number.isFinite(value) ? "—" : Number(value.toPrecision(digits)).toString();
-const steps = (value: number | null) => (value === null ? "not within the budget" : `${value} steps`);
+const steps = (value: number | null, budget?: number) =>
+  value === null
+    ? budget === undefined
+      ? "not within the steps run"
+      : `not within the ${budget} steps run`
+    : `${value} steps`;
 
 function find<T extends { label: string }>(list: readonly T[], label: string): T | undefined {
   return list.find((item) => item.label === label);
@@ -115,16 +123,27 @@ function ordered<T>(items: readonly T[], key: (t: T) => number, show: (t: T) => 
     .join(", ");
 }
 
-/** Compares two intervals in words: "higher than", "lower than" or "tied with". */
+/**
+ * Compares two intervals in words: "higher than", "lower than" or "tied with" (intervals overlap). With a
+ * single seed there is no spread to judge, and the words say so: "higher, on one seed (no spread to judge), than".
+ */
 export function compareIntervals(a: Interval, b: Interval, higher: string, lower: string): string {
   if (!Number.isFinite(a.center) || !Number.isFinite(b.center)) return "not comparable with";
-  if (a.n < 2 || b.n < 2)
-    return a.center > b.center
-      ? `${higher} (one seed: no spread to judge)`
-      : `${lower} (one seed: no spread to judge)`;
+  if (a.n < 2 || b.n < 2) {
+    const word = (a.center > b.center ? higher : lower).replace(/ than$/, "");
+    return `${word}, on one seed (no spread to judge), than`;
+  }
   if (overlaps(a, b)) return "tied with";
   return a.center > b.center ? higher : lower;
 }
+
+/** "0.12 [0.05, 0.4]": an interval clipped to the quantity's possible range. */
+function intervalText(interval: Interval, scale: number, digits: number, low: number, high: number): string {
+  const clip = (v: number) => Math.min(high, Math.max(low, v));
+  return `${num(interval.center * scale, digits)} [${num(clip(interval.low) * scale, digits)}, ${num(clip(interval.high) * scale, digits)}]`;
+}
+
+const seedsText = (count: number) => `${count} paired seed${count === 1 ? "" : "s"}`;
 
 function q41(m: Measurements): ReportEntry {
   const runs = m.seedRuns.filter((r) => ["sgd", "momentum", "adagrad", "adam"].includes(r.optimizerId));
@@ -174,7 +193,7 @@ function q42(m: Measurements): ReportEntry {
       (r) => r.finalLoss,
       (r) => `${r.label} ${num(r.finalLoss)}`,
     )}`,
-    `(lower is better); steps to f − f* ≤ ${m.tolerance}: ${pick.map((r) => `${r.label} ${steps(r.stepsToTolerance)}`).join(", ")}.`,
+    `(lower is better); steps to f − f* ≤ ${m.tolerance}: ${pick.map((r) => `${r.label} ${steps(r.stepsToTolerance, r.steps)}`).join(", ")}.`,
     "Direction: the effective learning rate per axis, mean |Δxᵢ|/|gᵢ|, is the same on both axes for SGD (it is lr);",
     `for AdaGrad the flat x axis gets ${ada ? num(ratio(ada)) : "—"} times the rate of the steep y axis, so its steps point`,
     "along the valley towards the minimum instead of across it.",
@@ -229,7 +248,7 @@ function q43(m: Measurements): ReportEntry {
       ? `Adam reaches the tolerance in ${steps(adamGrid.bestSteps)} at its best lr (${num(adamGrid.bestLr)}) and AdaGrad in ${steps(adaGrid.bestSteps)} (lr ${num(adaGrid.bestLr)}); Adam converges over ${num(adamGrid.decades, 2)} decades of lr, AdaGrad over ${num(adaGrid.decades, 2)}.`
       : "(grid not measured).",
     mnistAdam && mnistAda && m.mnist
-      ? `On MNIST with the book's defaults (${m.mnist.seeds.length} seeds), Adam's test accuracy ${num(mnistAdam.testAccuracy.center * 100, 3)} % is ${compareIntervals(mnistAdam.testAccuracy, mnistAda.testAccuracy, "higher than", "lower than")} AdaGrad's ${num(mnistAda.testAccuracy.center * 100, 3)} %.`
+      ? `On MNIST with the book's defaults (${seedsText(m.mnist.seeds.length)}), Adam's test accuracy ${num(mnistAdam.testAccuracy.center * 100, 3)} % is ${compareIntervals(mnistAdam.testAccuracy, mnistAda.testAccuracy, "higher than", "lower than")} AdaGrad's ${num(mnistAda.testAccuracy.center * 100, 3)} %.`
       : "",
     "Adam also oscillates on the bowl because its step is roughly lr per coordinate whatever the gradient's size",
     "(m̂/√v̂ ≈ ±1), so near the minimum it keeps taking lr-sized steps until the momentum average decays; AdaGrad's",
@@ -249,7 +268,7 @@ function q43(m: Measurements): ReportEntry {
 }
 
 function q44(m: Measurements): ReportEntry {
-  const sgd = m.timing.find((t) => t.label.startsWith("sgd"));
+  const sgd = m.timing.find((t) => t.optimizerId === "sgd");
   const rows = m.timing.map(
     (t) =>
       `${t.label}: ${num(t.stepNs.median)} ns per step [IQR ${num(t.stepNs.q1)}–${num(t.stepNs.q3)}], ` +
@@ -353,10 +372,19 @@ function q5(m: Measurements): ReportEntry {
   const ids = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"];
   const rows = ids.map((id) => {
     const stability = m.stability.find((s) => s.label.startsWith(id));
-    const timing = m.timing.find((t) => t.label.startsWith(id));
+    const timing = m.timing.find((t) => t.optimizerId === id);
     const mnist = m.mnist?.facts.find((f) => f.label === id);
     const notes = PROS_CONS[id];
-    return `${id} — pro: ${notes.pro}; con: ${notes.con}; state: ${notes.state}. Measured: converges on the bowl for ${stability ? `${num(stability.decades, 2)} decades of lr (${num(stability.lowest)}–${num(stability.highest)})` : "—"}, ${timing ? `${num(timing.stepNs.median)} ns per 2-parameter step` : ""}${mnist ? `, MNIST test accuracy ${num(mnist.testAccuracy.center * 100, 3)} %` : ""}.`;
+    const measured = [
+      stability
+        ? `converges on the bowl for ${num(stability.decades, 2)} decades of lr (${num(stability.lowest)}–${num(stability.highest)})`
+        : null,
+      timing ? `${num(timing.stepNs.median)} ns per 2-parameter step` : null,
+      mnist
+        ? `MNIST test accuracy ${num(mnist.testAccuracy.center * 100, 3)} % with the book's defaults`
+        : null,
+    ].filter((part) => part !== null);
+    return `${id} — pro: ${notes.pro}; con: ${notes.con}; state: ${notes.state}.${measured.length > 0 ? ` Measured: ${measured.join(", ")}.` : ""}`;
   });
   return {
     id: "5",
@@ -385,7 +413,7 @@ function q6(m: Measurements): ReportEntry {
             : ""),
     );
     measured =
-      `Measured on ${r.data}, ${r.iterations} updates, ${r.seeds.length} paired seeds: ${lines.join("; ")}.` +
+      `Measured on ${r.data}, ${r.iterations} updates, ${seedsText(r.seeds.length)}: ${lines.join("; ")}.` +
       (sgd && adam
         ? ` SGD+Momentum's test accuracy is ${compareIntervals(sgd.testAccuracy, adam.testAccuracy, "higher than", "lower than")} Adam's.`
         : "") +
@@ -406,7 +434,7 @@ function q7(m: Measurements): ReportEntry {
   const get = (id: string) => m.seedRuns.find((r) => r.optimizerId === id);
   const pair = (a: TrajectoryFacts | undefined, b: TrajectoryFacts | undefined) =>
     a && b
-      ? `${a.label}: final loss ${num(a.finalLoss)}, ${steps(a.stepsToTolerance)} to tolerance, y reverses in ${pct(a.zigzag[1])} of steps; ${b.label}: ${num(b.finalLoss)}, ${steps(b.stepsToTolerance)}, ${pct(b.zigzag[1])}`
+      ? `${a.label}: final loss ${num(a.finalLoss)}, ${steps(a.stepsToTolerance, a.steps)} to tolerance, y reverses in ${pct(a.zigzag[1])} of steps; ${b.label}: ${num(b.finalLoss)}, ${steps(b.stepsToTolerance, b.steps)}, ${pct(b.zigzag[1])}`
       : "—";
   const mn = (id: string) => m.mnist?.facts.find((f) => f.label === id);
   const mnistPair = (a: string, b: string) => {
@@ -442,7 +470,7 @@ function q8(m: Measurements): ReportEntry {
       numbers: {},
     };
   }
-  const { facts, seeds, iterations, batchSize, data } = m.mnist;
+  const { facts, seeds, iterations, batchSize, data, hidden } = m.mnist;
   const ranked = [...facts].sort((a, b) => b.testAccuracy.center - a.testAccuracy.center);
   const chain = ranked
     .map((f, i) =>
@@ -454,14 +482,14 @@ function q8(m: Measurements): ReportEntry {
   const table = facts
     .map(
       (f) =>
-        `${f.label}: final smoothed loss ${num(f.finalLoss.center)} [${num(f.finalLoss.low)}, ${num(f.finalLoss.high)}], test accuracy ${num(f.testAccuracy.center * 100, 4)} % [${num(Math.max(0, f.testAccuracy.low) * 100, 4)}, ${num(Math.min(1, f.testAccuracy.high) * 100, 4)}]${f.diverged > 0 ? `, ${f.diverged} diverged` : ""}`,
+        `${f.label}: final smoothed loss ${intervalText(f.finalLoss, 1, 3, 0, Number.POSITIVE_INFINITY)}, test accuracy ${intervalText(f.testAccuracy, 100, 4, 0, 1)} %${f.diverged > 0 ? `, ${f.diverged} diverged` : ""}`,
     )
     .join("; ");
   return {
     id: "8",
     question: "MNIST: how do the optimizers compare on a real network?",
     answer:
-      `The seed's network (784-100-100-100-100-10, ReLU, He initialisation) on ${data}, batches of ${batchSize} drawn at random, ${iterations} updates, the book's default settings, ${seeds.length} paired seeds (every optimizer starts from the same weights and sees the same batches). ${table}. ` +
+      `${hidden.join(",") === "100,100,100,100" ? "The seed's network" : "A smaller network than the seed's"} (784-${hidden.join("-")}-10, ReLU, He initialisation) on ${data}, batches of ${batchSize} drawn at random, ${iterations} updates, the book's default settings, ${seedsText(seeds.length)} (every optimizer starts from the same weights and sees the same batches). ${table}. ` +
       `Ranking by test accuracy: ${chain} (">" only where the 95 % intervals over seeds do not overlap). ` +
       "With the book's defaults the comparison is of defaults, not of methods: plain SGD at lr 0.01 is far from its best rate, which is why the fair tier (optlab compare --tier fair) tunes every optimizer with the same budget.",
     figures: ["mnist-loss", "mnist-accuracy"],

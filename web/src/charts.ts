@@ -31,8 +31,66 @@ export class StepChart {
     this.context = canvas.getContext("2d") as CanvasRenderingContext2D;
   }
 
-  draw(series: readonly ChartSeries[], steps: number, cursor: number, title = this.title): void {
+  /** The chart without its cursor, kept while the data stays the same (playback only moves the cursor). */
+  private cache: {
+    canvas: HTMLCanvasElement;
+    key: string;
+    cursorX: (k: number) => number;
+    top: number;
+    bottom: number;
+  } | null = null;
+
+  /**
+   * Draws the series and the cursor. `version` names the data: when it and the size are unchanged, the
+   * cached drawing is reused and only the cursor is drawn again.
+   */
+  draw(
+    series: readonly ChartSeries[],
+    steps: number,
+    cursor: number,
+    title = this.title,
+    version?: number,
+  ): void {
     const { width, height, ratio } = fitCanvas(this.canvas);
+    const ctx = this.context;
+    const key = `${version}|${steps}|${width}x${height}@${ratio}|${title}`;
+    if (version !== undefined && this.cache?.key === key) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(this.cache.canvas, 0, 0);
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      this.drawCursor(this.cache.cursorX(cursor), this.cache.top, this.cache.bottom);
+      return;
+    }
+    this.drawData(series, steps, title, width, height, ratio);
+    if (version !== undefined && this.cache !== null) {
+      const copy = this.cache.canvas;
+      copy.width = this.canvas.width;
+      copy.height = this.canvas.height;
+      (copy.getContext("2d") as CanvasRenderingContext2D).drawImage(this.canvas, 0, 0);
+      this.cache.key = key;
+    }
+    if (this.cache !== null) this.drawCursor(this.cache.cursorX(cursor), this.cache.top, this.cache.bottom);
+  }
+
+  private drawCursor(x: number, top: number, bottom: number): void {
+    const ctx = this.context;
+    ctx.strokeStyle = "rgba(0,0,0,0.6)";
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, bottom);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  private drawData(
+    series: readonly ChartSeries[],
+    steps: number,
+    title: string,
+    width: number,
+    height: number,
+    ratio: number,
+  ): void {
     const ctx = this.context;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.fillStyle = "#fff";
@@ -68,6 +126,14 @@ export class StepChart {
     ctx.textAlign = "left";
     ctx.textBaseline = "top";
     ctx.fillText(title, plot.left, 2);
+    const cursorX = (k: number) => plot.left + (k / Math.max(1, steps)) * plot.width;
+    this.cache = {
+      canvas: this.cache?.canvas ?? document.createElement("canvas"),
+      key: "",
+      cursorX,
+      top: plot.top,
+      bottom: plot.top + plot.height,
+    };
     if (!(lo <= hi)) {
       ctx.fillStyle = "#777";
       ctx.fillText("no data", plot.left, plot.top + 10);
@@ -147,13 +213,5 @@ export class StepChart {
       }
     }
     ctx.restore();
-    // Cursor.
-    ctx.strokeStyle = "rgba(0,0,0,0.6)";
-    ctx.setLineDash([4, 3]);
-    ctx.beginPath();
-    ctx.moveTo(x(cursor), plot.top);
-    ctx.lineTo(x(cursor), plot.top + plot.height);
-    ctx.stroke();
-    ctx.setLineDash([]);
   }
 }

@@ -13,7 +13,7 @@ import { MapView } from "./map-view.js";
 import type { MnistTab } from "./mnist-tab.js";
 import { OptimizerCard } from "./optimizer-card.js";
 import { PRESETS } from "./presets.js";
-import { computeStabilityMap, drawStabilityMap, secondAxis } from "./stability.js";
+import { computeStabilityMap, drawStabilityMap, type StabilityMap, secondAxis } from "./stability.js";
 import {
   DEFAULT_STATE,
   decodeState,
@@ -36,6 +36,17 @@ interface Timings {
   lastUpdateMs: number;
   lastLandscapeMs: number;
   frames: number[];
+  /** Time spent drawing each playback frame (the rest of a frame is the browser's). */
+  frameWork: number[];
+}
+
+interface PlaybackTiming {
+  fps: number;
+  worstFrameMs: number;
+  frames: number;
+  /** Median and worst time spent drawing one frame. */
+  drawMedianMs: number;
+  drawWorstMs: number;
 }
 
 class Playground {
@@ -55,8 +66,11 @@ class Playground {
   private playPosition = 0;
   private urlTimer = 0;
   private renderedLatex = "";
+  private stability: { key: string; map: StabilityMap; ms: number } | null = null;
+  /** Bumped on every re-run: the charts reuse their drawing while it is unchanged. */
+  private runVersion = 0;
   private stabilityPick: ((px: number, py: number) => { x: number; y: number | null } | null) | null = null;
-  readonly timings: Timings = { lastUpdateMs: 0, lastLandscapeMs: 0, frames: [] };
+  readonly timings: Timings = { lastUpdateMs: 0, lastLandscapeMs: 0, frames: [], frameWork: [] };
 
   constructor() {
     const { state, warnings } = decodeState(location.search);
@@ -109,11 +123,15 @@ class Playground {
 
   private apply(rebuildCards: boolean): void {
     this.runs = this.simulation.run(this.landscape, this.start, this.state.steps, this.state.optimizers);
+    this.runVersion++;
     if (rebuildCards) this.buildCards();
+    // Layout-changing writes first, then the canvases (which read their size), then the other DOM
+    // writes: reading a size after a DOM write forces a synchronous layout.
+    this.syncLayout();
+    this.draw();
     for (const [i, run] of this.runs.entries())
       this.cards[i]?.update(run.entry, run.optimizer, run.error, run.color);
     this.syncControls();
-    this.draw();
     this.scheduleUrl();
   }
 
@@ -134,6 +152,14 @@ class Playground {
       landscape = landscapeOf(text);
     } catch (caught) {
       error.textContent = caught instanceof Error ? caught.message : String(caught);
+      // Point at the character the message names ("… at position 7 …"), when the text is in the box.
+      const position = /at position (\d+)/.exec(error.textContent);
+      const box = byId<HTMLInputElement>("formula");
+      if (position && box.value === text) {
+        const at = Number(position[1]) - 1;
+        box.focus();
+        box.setSelectionRange(at, at + 1);
+      }
       return;
     }
     error.textContent = "";
@@ -225,7 +251,16 @@ class Playground {
     const experiment = () => experimentOf(this.state, this.landscape);
     byId("export-svg").addEventListener(
       "click",
-      guard(async () => (await exports()).exportSvg(experiment())),
+      // The library's own figures: the surface figure from the 3D view, the trajectories otherwise.
+      guard(async () =>
+        (await exports()).exportSvg(
+          experimentOf(
+            this.state,
+            this.landscape,
+            this.state.view === "surface" ? "surface" : "trajectories",
+          ),
+        ),
+      ),
     );
     byId("export-csv").addEventListener(
       "click",
@@ -253,6 +288,8 @@ class Playground {
       "click",
       guard(async () => {
         const { encodeGif } = await exports();
+        // The animation is the map's: show it first so its canvas has a size.
+        if (this.state.view !== "map") this.set({ view: "map" });
         const cursor = this.state.cursor;
         const bytes = encodeGif(this.map.canvas, this.state.steps, (k) => this.drawMap(k));
         this.drawMap(cursor);
@@ -325,7 +362,6 @@ class Playground {
     byId("start-text").textContent = `start (${shortNumber(this.start[0])}, ${shortNumber(this.start[1])})`;
     byId<HTMLInputElement>("arrows").checked = this.state.arrows;
     byId<HTMLInputElement>("internals").checked = this.state.internals;
-    for (const view of VIEWS) byId(`view-${view}`).hidden = view !== this.state.view;
     for (const button of document.querySelectorAll<HTMLButtonElement>(".tabs button[data-view]")) {
       button.setAttribute("aria-selected", String(button.dataset.view === this.state.view));
     }
@@ -393,20 +429,27 @@ class Playground {
     this.playPosition = this.state.cursor;
     this.playClock = performance.now();
     this.timings.frames = [];
+    this.timings.frameWork = [];
     const frame = (now: number) => {
       if (!this.playing) return;
-      const dt = now - this.playClock;
+      // A frame's timestamp can precede the performance.now() taken in play(): never step backwards.
+      const dt = Math.max(0, now - this.playClock);
       this.playClock = now;
       this.timings.frames.push(dt);
       const speed = Number(byId<HTMLSelectElement>("speed").value);
       // 1× plays the whole run in 5 s (at least 6 steps a second).
       const perSecond = Math.max(6, this.state.steps / 5) * speed;
-      this.playPosition = Math.min(this.state.steps, this.playPosition + (perSecond * dt) / 1000);
+      this.playPosition = Math.min(
+        this.state.steps,
+        Math.max(0, this.playPosition + (perSecond * dt) / 1000),
+      );
       const cursor = Math.floor(this.playPosition);
       if (cursor !== this.state.cursor) {
+        const began = performance.now();
         this.state = { ...this.state, cursor };
         this.syncTimeline();
         this.draw();
+        this.timings.frameWork.push(performance.now() - began);
       }
       if (cursor >= this.state.steps) {
         this.pause();
@@ -430,18 +473,37 @@ class Playground {
 
   // ---- drawing -------------------------------------------------------------------------------
 
+  /** Shows the active view's parts (writes only what changed). */
+  private syncLayout(): void {
+    const view = this.state.view;
+    const show = (id: string, visible: boolean) => {
+      const node = byId(id);
+      if (node.hidden === visible) node.hidden = !visible;
+    };
+    for (const v of VIEWS) show(`view-${v}`, v === view);
+    show("timeline", view !== "mnist" && view !== "stability");
+    show("legend", view !== "mnist");
+    show("internals-panel", this.state.internals && view === "map");
+    // The MNIST tab has its own optimizers: the landscape's side panel steps aside.
+    show("side", view !== "mnist");
+    show("toggles", view === "map" || view === "surface");
+    const main = document.querySelector("main") as HTMLElement;
+    if (main.classList.contains("solo") !== (view === "mnist"))
+      main.classList.toggle("solo", view === "mnist");
+    const stage = byId("stage");
+    if (stage.classList.contains("wide") !== (view === "mnist"))
+      stage.classList.toggle("wide", view === "mnist");
+  }
+
   private draw(): void {
     const view = this.state.view;
     if (view === "map") this.drawMap(this.state.cursor);
     else if (view === "surface") this.drawSurface();
     else if (view === "stability") this.drawStability();
     else if (view === "mnist") this.showMnist();
-    this.drawLegend();
     this.drawCharts();
+    this.drawLegend();
     this.drawInternalsPanel();
-    byId("timeline").hidden = view === "mnist" || view === "stability";
-    byId("stage").classList.toggle("wide", view === "mnist");
-    byId("legend").hidden = view === "mnist";
   }
 
   private internals(): (Internals | null)[] | null {
@@ -474,7 +536,7 @@ class Playground {
 
   private drawSurface(): void {
     if (this.surface) {
-      this.surface.draw(this.landscape, this.window, this.runs, this.state.cursor);
+      this.surface.draw(this.landscape, this.window, this.runs, this.state.cursor, this.runVersion);
       return;
     }
     if (this.surfaceLoading) return;
@@ -497,7 +559,19 @@ class Playground {
     const w = this.window;
     const size = Math.max(w.x[1] - w.x[0], w.y[1] - w.y[0]);
     const began = performance.now();
-    const map = computeStabilityMap(this.landscape, entry, this.start, this.state.steps, size);
+    // The swept hyperparameters do not change the map: moving their sliders only moves the ring.
+    const second = secondAxis(entry.id);
+    const fixed = Object.entries(entry.hp).filter(([name]) => name !== "lr" && name !== second?.name);
+    const key = JSON.stringify([this.state.landscape, entry.id, fixed, this.start, this.state.steps, size]);
+    if (this.stability?.key !== key) {
+      this.stability = {
+        key,
+        map: computeStabilityMap(this.landscape, entry, this.start, this.state.steps, size),
+        ms: 0,
+      };
+      this.stability.ms = performance.now() - began;
+    }
+    const { map } = this.stability;
     const run = this.runs[this.state.stabilityOf];
     const hp = run.optimizer?.hp ?? {};
     const current = {
@@ -507,7 +581,7 @@ class Playground {
     this.stabilityPick = drawStabilityMap(canvas, map, current);
     caption.textContent =
       `${run.label} on ${this.landscape.name}, ${this.state.steps} steps from (${shortNumber(this.start[0])}, ${shortNumber(this.start[1])}), ` +
-      `${map.outcomes.length} runs in ${Math.round(performance.now() - began)} ms. Converged: within 1e-3 × the window of a known minimum; ` +
+      `${map.outcomes.length} runs in ${Math.round(this.stability.ms)} ms. Converged: within 1e-3 × the window of a known minimum; ` +
       "diverged: stopped or ended above its starting loss; slow: anything else. Click a cell to load that setting; the ring is the current one.";
   }
 
@@ -566,6 +640,7 @@ class Playground {
       this.state.steps,
       this.state.cursor,
       fStar === null ? "f(x_k) (no known minimum)" : undefined,
+      this.runVersion,
     );
     this.charts[1].draw(
       this.runs.map((run) => ({
@@ -576,6 +651,8 @@ class Playground {
       })),
       this.state.steps,
       this.state.cursor,
+      undefined,
+      this.runVersion,
     );
     this.charts[2].draw(
       this.runs.map((run) => ({
@@ -586,12 +663,13 @@ class Playground {
       })),
       this.state.steps,
       this.state.cursor,
+      undefined,
+      this.runVersion,
     );
   }
 
   private drawInternalsPanel(): void {
     const panel = byId("internals-panel");
-    panel.hidden = !this.state.internals || this.state.view !== "map";
     if (panel.hidden) return;
     const internals = this.internals() ?? [];
     const rows: HTMLElement[] = [];
@@ -648,7 +726,7 @@ class Playground {
   }
 
   /** Plays the timeline for `ms` milliseconds and reports frame intervals (for the performance report). */
-  measurePlayback(ms: number): Promise<{ fps: number; worstFrameMs: number; frames: number }> {
+  measurePlayback(ms: number): Promise<PlaybackTiming> {
     this.set({ cursor: 0 });
     this.play();
     return new Promise((resolve) => {
@@ -656,10 +734,13 @@ class Playground {
         this.pause();
         const frames = this.timings.frames.slice(1);
         const total = frames.reduce((a, b) => a + b, 0);
+        const work = [...this.timings.frameWork].sort((a, b) => a - b);
         resolve({
           fps: (1000 * frames.length) / Math.max(1, total),
           worstFrameMs: Math.max(0, ...frames),
           frames: frames.length,
+          drawMedianMs: work[work.length >> 1] ?? 0,
+          drawWorstMs: work[work.length - 1] ?? 0,
         });
       }, ms);
     });

@@ -43,3 +43,4 @@ export const SEED_MNIST_SPECS = [
   "rmsprop:lr=0.01",
 ];
 export const MNIST_ASSET = "mnist-sample.bin";
+export const KERNELS_ASSET = "kernels.wasm";

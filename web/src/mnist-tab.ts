@@ -28,6 +28,7 @@ export class MnistTab {
   private labels: readonly string[] = [];
   private iterations = 0;
   private update = 0;
+  private engine = "";
   private readonly lossChart: StepChart;
   private readonly accuracyChart: StepChart;
   private readonly status = byId("mnist-status");
@@ -93,6 +94,7 @@ export class MnistTab {
     switch (message.type) {
       case "ready":
         this.labels = message.labels;
+        this.engine = message.engine;
         this.legend.replaceChildren(
           ...message.labels.map((label, i) =>
             el("li", {}, [
@@ -107,7 +109,7 @@ export class MnistTab {
         for (const [k, loss] of message.losses.entries()) this.losses[k]?.push(loss);
         this.update = message.update;
         this.progress = message.update;
-        this.status.textContent = `update ${message.update} / ${this.iterations} · ${shortNumber(message.updatesPerSecond)} updates/s · last losses ${message.losses.map(shortNumber).join(", ")}`;
+        this.status.textContent = `update ${message.update} / ${this.iterations} · ${shortNumber(message.updatesPerSecond)} updates/s (${this.engine}) · last losses ${message.losses.map(shortNumber).join(", ")}`;
         break;
       case "eval":
         this.accuracy.push({ update: message.update, values: message.accuracy });
@@ -116,7 +118,7 @@ export class MnistTab {
         this.status.textContent = `stopped after update ${message.update}; Resume continues exactly where it stopped`;
         break;
       case "done":
-        this.status.textContent = `done: ${message.update} updates`;
+        this.status.textContent = `done: ${message.update} updates (${this.engine} engine)`;
         break;
       case "error":
         this.status.textContent = message.message;

@@ -12,11 +12,20 @@ import {
   type TrainingPlan,
   trainPaired,
 } from "../../src/lab/train.js";
+import type { BatchEngine, BatchEngineFactory } from "../../src/nn/engine.js";
 import { initialParameters } from "../../src/nn/init.js";
+import { compileKernelsAsync } from "../../src/nn/kernels/wasm-kernels.js";
 import { BOOK_NETWORK } from "../../src/nn/layout.js";
 import { createReferenceEngine } from "../../src/nn/reference-engine.js";
+import { createWasmEngineFactory } from "../../src/nn/wasm-engine.js";
 import { createOptimizer, optimizerLabel } from "../../src/optim/index.js";
-import { type FromWorker, MNIST_ASSET, type MnistStart, type ToWorker } from "./mnist-protocol.js";
+import {
+  type FromWorker,
+  KERNELS_ASSET,
+  MNIST_ASSET,
+  type MnistStart,
+  type ToWorker,
+} from "./mnist-protocol.js";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const CHUNK = 2;
@@ -46,12 +55,27 @@ async function loadSample(): Promise<{ train: ImageSet; test: ImageSet }> {
   return { train: sets[0], test: sets[1] };
 }
 
+/**
+ * The project's WebAssembly SIMD engine when the site carries its kernels (the build emits them when
+ * `npm run build:wasm` has run), else the plain-TypeScript reference engine.
+ */
+async function engineFactory(): Promise<BatchEngineFactory> {
+  try {
+    const response = await fetch(new URL(`../${KERNELS_ASSET}`, scope.location.href));
+    if (!response.ok) return createReferenceEngine;
+    return createWasmEngineFactory(await compileKernelsAsync(await response.arrayBuffer()));
+  } catch {
+    return createReferenceEngine;
+  }
+}
+
 let job: {
   plan: TrainingPlan;
   start: MnistStart;
   checkpoint?: TrainingCheckpoint;
-  engine: ReturnType<typeof createReferenceEngine>;
+  engine: BatchEngine;
 } | null = null;
+let factory: BatchEngineFactory | null = null;
 let data: { train: ImageSet; test: ImageSet } | null = null;
 let running = false;
 
@@ -59,7 +83,8 @@ async function begin(message: MnistStart): Promise<void> {
   data ??= await loadSample();
   const optimizers = message.specs.map((spec) => createOptimizer(spec));
   const labels = optimizers.map((optimizer, i) => `${i + 1}. ${optimizerLabel(optimizer)}`);
-  const engine = createReferenceEngine(BOOK_NETWORK, optimizers.length, Math.max(message.batchSize, 500));
+  factory ??= await engineFactory();
+  const engine = factory(BOOK_NETWORK, optimizers.length, Math.max(message.batchSize, 500));
   const plan: TrainingPlan = {
     seed: message.seed,
     iterations: 0,

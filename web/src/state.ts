@@ -241,17 +241,23 @@ export function encodeState(state: PlaygroundState): string {
  * The experiment file of a state: the figures engineer's schema (`src/lab/experiment.ts`), so the CLI's
  * `optlab experiment FILE.json` draws the same trajectories. Labels and view settings are playground-only.
  */
-export function experimentOf(state: PlaygroundState, landscape: Landscape): Experiment {
+export function experimentOf(
+  state: PlaygroundState,
+  landscape: Landscape,
+  figure: "trajectories" | "surface" = "trajectories",
+): Experiment {
   const start = state.start ?? [landscape.start[0], landscape.start[1]];
+  const window = state.window ?? { x: [...landscape.domain.x], y: [...landscape.domain.y] };
   return parseExperiment({
-    figure: "trajectories",
+    figure,
     id: "playground",
     function: state.landscape,
     start: [start[0], start[1]],
     steps: state.steps,
     optimizers: state.optimizers.map(specOf),
     layout: "overlay",
-    window: state.window ?? { x: [...landscape.domain.x], y: [...landscape.domain.y] },
+    window,
+    ...(figure === "surface" ? { surface: { x: window.x, y: window.y, trajectories: true } } : {}),
   });
 }
 

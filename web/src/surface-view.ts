@@ -33,6 +33,20 @@ import { type SampledLandscape, sampleLandscape } from "./landscape-grid.js";
 import type { Window2 } from "./state.js";
 
 const N = 96;
+
+/**
+ * Whether WebGL runs on the CPU (SwiftShader, llvmpipe: headless Chromium, machines without a GPU).
+ * There multisampling costs more than the rest of a frame (measured: 8 fps with it, 36 without, in
+ * headless Chromium), so the surface is drawn without it.
+ */
+function softwareWebGL(): boolean {
+  const gl = document.createElement("canvas").getContext("webgl");
+  if (gl === null) return true;
+  const info = gl.getExtension("WEBGL_debug_renderer_info");
+  const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+  gl.getExtension("WEBGL_lose_context")?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+}
 const HEIGHT = 0.5;
 
 export class SurfaceView {
@@ -45,10 +59,10 @@ export class SurfaceView {
   private key = "";
   private landscape: Landscape | null = null;
   private window: Window2 | null = null;
-  private paths: { line: Line; head: Mesh }[] = [];
+  private paths: { line: Line; head: Mesh; positions: Float32Array; stepsRun: number }[] = [];
 
   constructor(readonly canvas: HTMLCanvasElement) {
-    this.renderer = new WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+    this.renderer = new WebGLRenderer({ canvas, antialias: !softwareWebGL(), preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     this.scene.background = new Color("#ffffff");
     this.scene.add(new AmbientLight(0xffffff, 1.6));
@@ -125,18 +139,49 @@ export class SurfaceView {
     }
     this.surface = new Mesh(
       geometry,
-      new MeshLambertMaterial({ vertexColors: true, side: DoubleSide, transparent: true, opacity: 0.92 }),
+      new MeshLambertMaterial({ vertexColors: true, side: DoubleSide, transparent: false }),
     );
     this.scene.add(this.surface);
   }
 
   /** Draws the surface and the paths up to the cursor. Rebuilds the mesh only when the landscape or window changed. */
-  draw(landscape: Landscape, window: Window2, runs: readonly PathRun[], cursor: number): void {
+  /**
+   * Draws the surface and the paths up to the cursor. The mesh is rebuilt only when the landscape or
+   * window changed, the paths only when the runs changed (`version`); playback just moves the draw
+   * range and the heads.
+   */
+  draw(
+    landscape: Landscape,
+    window: Window2,
+    runs: readonly PathRun[],
+    cursor: number,
+    version: number,
+  ): void {
     const key = `${window.x.join()},${window.y.join()}`;
     if (landscape !== this.landscape || key !== this.key) {
       this.key = key;
       this.rebuildSurface(landscape, window);
+      this.pathsVersion = -1;
     }
+    if (version !== this.pathsVersion) {
+      this.pathsVersion = version;
+      this.rebuildPaths(runs);
+    }
+    for (const path of this.paths) {
+      const last = Math.max(0, Math.min(cursor, path.stepsRun));
+      path.line.geometry.setDrawRange(0, last + 1);
+      path.head.position.set(
+        path.positions[3 * last],
+        path.positions[3 * last + 1],
+        path.positions[3 * last + 2],
+      );
+    }
+    this.render();
+  }
+
+  private pathsVersion = -1;
+
+  private rebuildPaths(runs: readonly PathRun[]): void {
     for (const { line, head } of this.paths) {
       this.scene.remove(line, head);
       line.geometry.dispose();
@@ -148,9 +193,8 @@ export class SurfaceView {
     for (const run of runs) {
       const t = run.trajectory;
       if (t === null) continue;
-      const last = Math.min(cursor, t.stepsRun);
-      const positions = new Float32Array((last + 1) * 3);
-      for (let k = 0; k <= last; k++) {
+      const positions = new Float32Array((t.stepsRun + 1) * 3);
+      for (let k = 0; k <= t.stepsRun; k++) {
         const [sx, sy, sz] = this.toScene(t.iterates[2 * k], t.iterates[2 * k + 1], t.loss[k]);
         positions[3 * k] = Math.max(-0.6, Math.min(0.6, sx));
         positions[3 * k + 1] = sy + 0.012;
@@ -159,17 +203,14 @@ export class SurfaceView {
       const geometry = new BufferGeometry();
       geometry.setAttribute("position", new BufferAttribute(positions, 3));
       const line = new Line(geometry, new LineBasicMaterial({ color: run.color }));
-      const dots = new Points(
-        geometry,
-        new PointsMaterial({ color: run.color, size: 4, sizeAttenuation: false }),
+      // The dots share the line's geometry, so its draw range cuts both.
+      line.add(
+        new Points(geometry, new PointsMaterial({ color: run.color, size: 4, sizeAttenuation: false })),
       );
-      line.add(dots);
       const head = new Mesh(this.headGeometry, new MeshBasicMaterial({ color: run.color }));
-      head.position.set(positions[3 * last], positions[3 * last + 1], positions[3 * last + 2]);
       this.scene.add(line, head);
-      this.paths.push({ line, head });
+      this.paths.push({ line, head, positions, stepsRun: t.stepsRun });
     }
-    this.render();
   }
 
   render(): void {

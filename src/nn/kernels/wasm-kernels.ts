@@ -110,6 +110,15 @@ export function compileKernels(bytes: BufferSource): WebAssembly.Module {
   return new WebAssembly.Module(bytes);
 }
 
+/**
+ * The same, asynchronously: browsers refuse synchronous compilation of modules over 4 KB on the main
+ * thread, so a page does `compileKernelsAsync(await (await fetch(url)).arrayBuffer())` and hands the
+ * module to a Web Worker (modules are structured-cloneable), where `instantiateKernels` is allowed.
+ */
+export function compileKernelsAsync(bytes: BufferSource): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(bytes);
+}
+
 /** A fresh instance with its own memory. */
 export function instantiateKernels(module: WebAssembly.Module): KernelExports {
   return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
