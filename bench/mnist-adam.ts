@@ -1,3 +1,4 @@
+import { median } from "../src/lab/stats.js";
 import { instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
 import { simdStep } from "../src/nn/kernels/wasm-optimizers.js";
 import { createOptimizer } from "../src/optim/index.js";
@@ -7,11 +8,6 @@ export interface AdamTiming {
   /** Median milliseconds per step on 10⁶ float32 parameters. */
   readonly simdMs: number;
   readonly plainMs: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 /**

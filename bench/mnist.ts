@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { kernelWasmPath, projectRoot } from "../src/cli/mnist-kernels.js";
 import { shareData, trainPairedInWorkers, workerScriptPath } from "../src/cli/mnist-parallel.js";
 import { loadMnistSample } from "../src/data/mnist-sample.js";
+import { median } from "../src/lab/stats.js";
 import { trainPaired } from "../src/lab/train.js";
 import { compileKernels } from "../src/nn/kernels/wasm-kernels.js";
 import { BOOK_NETWORK, type NetworkConfig, networkLayout } from "../src/nn/layout.js";
@@ -36,11 +37,6 @@ export function flopsPerIteration(config: NetworkConfig, batch: number): number 
   const products = layers.reduce((sum, l) => sum + l.fanIn * l.fanOut, 0);
   const inputGradients = layers.slice(1).reduce((sum, l) => sum + l.fanIn * l.fanOut, 0);
   return 2 * batch * (2 * products + products + inputGradients);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 const module = compileKernels(readFileSync(kernelWasmPath()));

@@ -1,10 +1,6 @@
 /** Small timing helpers shared by the benchmarks: medians over repetitions after a warm-up. */
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+export { median } from "../src/lab/stats.js";
 
 /** Runs `work` `warmup` times untimed, then `repetitions` times timed; returns the times in ms. */
 export function timeRepeated(work: () => void, repetitions: number, warmup = 3): number[] {

@@ -98,6 +98,41 @@ describe("optlab all (npm start), end to end", () => {
     );
   });
 
+  it("gives every figure a two-line 'how to read this' guide, in the manifest and on the page", () => {
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    const html = readFileSync(join(out, "index.html"), "utf8");
+    for (const { id, files, howToRead } of manifest.figures) {
+      const pngs = files.filter((f: string) => f.endsWith(".png"));
+      expect(howToRead, id).toHaveLength(pngs.length);
+      for (const text of howToRead) expect(text.split("\n"), id).toHaveLength(2);
+    }
+    expect(html.match(/How to read this:/g)?.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it("answers every question of the seed in report.md, report.json and index.html", () => {
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report.entries.map((e: { id: string }) => e.id)).toEqual([
+      "4.1",
+      "4.2",
+      "4.3",
+      "4.4",
+      "4.5",
+      "5",
+      "6",
+      "7",
+      "8",
+    ]);
+    for (const entry of report.entries) {
+      expect(Object.keys(entry)).toEqual(["id", "question", "answer", "figures", "numbers"]);
+      expect(entry.answer.length, entry.id).toBeGreaterThan(200);
+    }
+    const markdown = readFileSync(join(out, "report.md"), "utf8");
+    expect(markdown).toContain("## 8. MNIST");
+    expect(markdown).toContain("Reproduce: `npm start");
+    const html = readFileSync(join(out, "index.html"), "utf8");
+    expect(html).toContain('id="q4.3"');
+  });
+
   it("writes an index.html that shows every figure", () => {
     const html = readFileSync(join(out, "index.html"), "utf8");
     for (const id of EXPECTED_IDS.filter((id) => !["metrics", "report", "mnist", "remedies"].includes(id))) {

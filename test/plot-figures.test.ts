@@ -130,7 +130,7 @@ function surfaceMesh(): string {
 }
 
 function timingChart(document: Document): string {
-  const spread = (m: number) => ({ median: m, q1: m * 0.9, q3: m * 1.2, min: m * 0.8, max: m * 3 });
+  const spread = (m: number) => ({ median: m, q1: m * 0.9, q3: m * 1.2, min: m * 0.8, max: m * 3, n: 200 });
   const report: TimingReport = {
     landscapeId: "quadratic",
     start: [-7, 2],

@@ -92,8 +92,11 @@ function colourCounts(colours: readonly string[]): Promise<number[]> {
   }, colours);
 }
 
-function mapPixels(): Promise<string> {
-  return page.evaluate(() => (document.getElementById("map") as HTMLCanvasElement).toDataURL());
+/** The map's two layers (landscape underneath, paths on top) as data URLs. */
+function mapPixels(): Promise<string[]> {
+  return page.evaluate(() =>
+    ["map-background", "map"].map((id) => (document.getElementById(id) as HTMLCanvasElement).toDataURL()),
+  );
 }
 
 async function shoot(name: string): Promise<void> {
@@ -164,7 +167,10 @@ describe("the playground in a headless browser", () => {
     const after = await summary();
     expect(after.runs[0].end).not.toEqual(before.runs[0].end);
     expect(after.runs.slice(1)).toEqual(before.runs.slice(1));
-    expect(await mapPixels()).not.toEqual(pixels);
+    // The paths layer changed; the landscape layer was left alone.
+    const [background, paths] = await mapPixels();
+    expect(paths).not.toEqual(pixels[1]);
+    expect(background).toEqual(pixels[0]);
     const box = await page.locator('.card[data-optimizer="sgd"] input[data-hp-box="lr"]').inputValue();
     expect(Number(box)).toBeLessThan(0.95);
   });
@@ -177,7 +183,9 @@ describe("the playground in a headless browser", () => {
     expect(s.landscape).toBe("formula");
     expect(s.contourLines).toBeGreaterThan(5);
     expect(await page.textContent("#formula-error")).toBe("");
-    expect(await mapPixels()).not.toEqual(pixels);
+    const [background, paths] = await mapPixels();
+    expect(background).not.toEqual(pixels[0]);
+    expect(paths).not.toEqual(pixels[1]);
     await shoot("formula");
   });
 
@@ -209,7 +217,12 @@ describe("the playground in a headless browser", () => {
     );
     const first = await summary();
     expect(first.state).toMatchObject({ landscape: "rosenbrock", steps: 200, cursor: 120 });
-    await page.waitForFunction(() => location.search.includes("steps=200"));
+    // The page writes its own encoding of the state into the address bar; that link must reproduce it.
+    await page.waitForFunction(
+      () =>
+        location.search ===
+        (window as unknown as { __optlab: { summary(): Summary } }).__optlab.summary().url,
+    );
     const url = await page.evaluate(() => location.href);
     const other = await context.newPage();
     watch(other);
@@ -369,6 +382,28 @@ describe("the playground in a headless browser", () => {
         updates.push(performance.now() - began);
         await new Promise((done) => requestAnimationFrame(done));
       }
+      // A drag: one slider change per animation frame; the frame intervals include layout and paint.
+      const intervals: number[] = [];
+      await new Promise<void>((done) => {
+        let last = performance.now();
+        let i = 0;
+        const frame = (now: number) => {
+          intervals.push(now - last);
+          last = now;
+          slider.value = String(400 + ((i * 37) % 300));
+          slider.dispatchEvent(new Event("input", { bubbles: true }));
+          if (++i < 90) requestAnimationFrame(frame);
+          else done();
+        };
+        requestAnimationFrame(frame);
+      });
+      intervals.shift();
+      intervals.sort((a, b) => a - b);
+      const drag = {
+        frameMedianMs: intervals[44],
+        frameP90Ms: intervals[80],
+        framesOver20ms: intervals.filter((t) => t > 20).length,
+      };
       const menu = document.getElementById("landscape-id") as HTMLSelectElement;
       const switches: number[] = [];
       for (const id of ["rosenbrock", "himmelblau", "beale", "rastrigin", "quadratic"]) {
@@ -380,7 +415,7 @@ describe("the playground in a headless browser", () => {
       }
       const playback = await optlab.measurePlayback(2000);
       const sorted = [...updates].sort((a, b) => a - b);
-      return { updateMedianMs: sorted[20], updateWorstMs: sorted[39], switchesMs: switches, playback };
+      return { updateMedianMs: sorted[20], updateWorstMs: sorted[39], drag, switchesMs: switches, playback };
     });
     console.log(`playground timings (headless chromium, software rendering): ${JSON.stringify(result)}`);
     expect(Number.isFinite(result.updateMedianMs)).toBe(true);

@@ -15,6 +15,7 @@ import { InputRangeError, show } from "../util/errors.js";
 import { intFlag, parseCommandArgs } from "./args.js";
 import { readExperimentFile } from "./experiment.js";
 import { writeFigureFiles } from "./figure.js";
+import { howToRead } from "./how-to-read.js";
 import { type CliIO, writeFileAtomic } from "./io.js";
 import {
   answersHtml,
@@ -284,10 +285,16 @@ export function metricsItem(context: ReportContext): ReportItem {
 
 function indexHtml(items: readonly ReportItem[], facts: ReportFacts): string {
   const sections = items.map((item) => {
-    const png = item.files.find((f) => f.endsWith(".png"));
-    const image = png
-      ? `<a href="${escapeXml(png.replace(/\.png$/, ".svg"))}"><img src="${escapeXml(png)}" alt="${escapeXml(item.title)}"></a>`
-      : "";
+    const image = item.files
+      .filter((f) => f.endsWith(".png"))
+      .map((png) => {
+        const guide = howToRead(png.replace(/\.png$/, ""));
+        const reading = guide
+          ? `<p class="read"><b>How to read this:</b> ${escapeXml(guide).replace("\n", "<br>")}</p>`
+          : "";
+        return `<a href="${escapeXml(png.replace(/\.png$/, ".svg"))}"><img src="${escapeXml(png)}" alt="${escapeXml(item.title)}"></a>\n${reading}`;
+      })
+      .join("\n");
     const links = item.files.map((f) => `<a href="${escapeXml(f)}">${escapeXml(f)}</a>`).join(" · ");
     return `<section id="${escapeXml(item.id)}">\n<h2>${escapeXml(item.title)}</h2>\n${image}\n<p>${escapeXml(item.caption)}</p>\n${item.html ?? ""}\n<p class="files">${links}</p>\n</section>`;
   });
@@ -312,6 +319,7 @@ table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: right; }
 th:first-child, td:first-child, td:nth-child(2), td:nth-child(3) { text-align: left; }
 .files { font-size: 0.85em; color: #555; }
+.read { background: #f4f7fb; border-left: 3px solid #0072B2; padding: 0.4em 0.8em; max-width: 60em; }
 section { margin-bottom: 3em; }
 </style>
 </head>
@@ -382,7 +390,16 @@ export async function writeReport(
       format: "optlab-report",
       version: 1,
       command: "optlab all",
-      figures: items.map(({ id, title, caption, files }) => ({ id, title, caption, files })),
+      figures: items.map(({ id, title, caption, files }) => ({
+        id,
+        title,
+        caption,
+        howToRead: files
+          .filter((f) => f.endsWith(".png"))
+          .map((f) => howToRead(f.replace(/\.png$/, "")))
+          .filter((text) => text !== undefined),
+        files,
+      })),
     };
     writeFileAtomic(join(partial, "manifest.json"), `${JSON.stringify(manifest, null, 1)}\n`);
     writeFileAtomic(join(partial, "index.html"), indexHtml(items, context.facts));

@@ -9,8 +9,9 @@ import {
   rankingSentence,
   selectionRule,
 } from "../lab/compare-report.js";
-import type { RunResult } from "../lab/runspec.js";
+import { networkFor, type RunResult, splitForRun } from "../lab/runspec.js";
 import { performanceProfile } from "../lab/stats.js";
+import { measureStepCosts } from "../lab/step-cost.js";
 import {
   caveats,
   checkStudyConfig,
@@ -20,6 +21,7 @@ import {
   summarizeStudy,
 } from "../lab/study.js";
 import { bookStudy, fairStudy, remediesStudy } from "../lab/study-presets.js";
+import { createOptimizer } from "../optim/index.js";
 import {
   curvesPanel,
   outcomeMapPanel,
@@ -36,6 +38,7 @@ import { writeFigureFiles } from "./figure.js";
 import { writeFileAtomic } from "./io.js";
 import type { Command } from "./main.js";
 import { runPool } from "./pool.js";
+import { nodeRunEnvironment } from "./run-environment.js";
 import { readJsonLines } from "./run-spec.js";
 
 export const COMPARE_USAGE = `usage: optlab compare [--tier book|fair] [options]
@@ -141,11 +144,30 @@ interface ReportSection {
   readonly json: unknown;
 }
 
+/** Median ms per update of each optimizer of a study, measured interleaved in this process (`step-cost.ts`). */
+export function studyStepCosts(
+  study: StudyConfig,
+  engine?: "auto" | "wasm" | "reference",
+): Map<string, number> {
+  const environment = nodeRunEnvironment(engine);
+  const data = environment.loadData(study.data);
+  const { train } = splitForRun(data, study.validation);
+  const costs = measureStepCosts(
+    environment.engineFactory,
+    networkFor(study, data),
+    train,
+    study.optimizers.map((o) => ({ label: o.label, optimizer: createOptimizer({ id: o.id, hp: o.hp }) })),
+    { batchSize: study.batchSize },
+  );
+  return new Map(costs.map((c) => [c.label, c.ms.median]));
+}
+
 function studySection(
   study: StudyConfig,
   summaries: OptimizerSummary[],
   document: Document,
   heading: string,
+  stepMs?: ReadonlyMap<string, number>,
 ): ReportSection {
   const figures: RenderedFigure[] = [];
   const settings = studyLine(study);
@@ -192,7 +214,11 @@ function studySection(
     "",
     `Settings: ${settings}. ${selectionRule(study)}`,
     "",
-    headlineTable(study, summaries),
+    headlineTable(study, summaries, stepMs),
+    "",
+    stepMs
+      ? "ms per update: gradient + optimizer step + the post-update loss, median of 60 updates measured interleaved with the other optimizers in one process (the runs' own times are not comparable on a shared machine)."
+      : "",
     "",
     `Ranking by ${study.tier === "fair" ? "test" : "held-out"} accuracy: ${rankingSentence(summaries, study.tier === "fair" ? "test" : "heldOut")}`,
     "",
@@ -219,12 +245,22 @@ export function remediesSection(
   study: StudyConfig,
   summaries: OptimizerSummary[],
   document: Document,
+  stepMs?: ReadonlyMap<string, number>,
 ): ReportSection {
+  const swats = summaries.find((s) => s.id === "swats");
+  const switches = swats
+    ? swats.runs.map((r) =>
+        r.finalState.phase === 1
+          ? `update ${r.finalState.switchStep} (Λ = ${Number(r.finalState.switchLr.toPrecision(3))})`
+          : "never",
+      )
+    : [];
   const base = studySection(
     study,
     summaries,
     document,
     "Seed §6: is SGD obsolete? SGD+Momentum, Adam, SWATS, AdaBound",
+    stepMs,
   );
   const rows = summaries.map((s) => {
     const train = s.runs
@@ -242,6 +278,12 @@ export function remediesSection(
     "| --- | --- | --- | --- |",
     ...rows,
     "",
+    ...(switches.length > 0
+      ? [
+          `SWATS switched to SGD at: ${switches.join(", ")} (one entry per seed). Its switch rule waits until the bias-corrected average of the projected SGD rate agrees with the current one within ε = ${swats?.runs[0]?.spec.optimizer.hp.eps ?? "1e-9"}; on a network this size the estimate keeps moving, so "never" means the run was Adam throughout.`,
+          "",
+        ]
+      : []),
     `What this small problem can and cannot show: ${study.iterations} updates of ${study.batchSize} on ${study.data} is a few epochs of a small fully connected network; the generalization gaps Wilson et al. (2017) and Keskar & Socher (2017) report appear on long training of large networks, so a gap difference here of less than a point or two is not evidence either way.`,
     "",
   ].join("\n");
@@ -337,11 +379,13 @@ function writeCompareReport(
   settings: CompareSettings,
   results: ReadonlyMap<string, RunResult>,
   log: (line: string) => void,
+  engine?: "auto" | "wasm" | "reference",
 ): void {
   const document = createDocument();
   const sections: ReportSection[] = [];
   const [main, remedies] = settings.studies;
   const mainSummaries = summarizeStudy(main, results);
+  log("compare: measuring the cost per update of each optimizer …");
   sections.push(
     studySection(
       main,
@@ -350,9 +394,13 @@ function writeCompareReport(
       main.tier === "fair"
         ? "MNIST, fair tier (tuned learning rates)"
         : "MNIST, book tier (the seed's settings)",
+      studyStepCosts(main, engine),
     ),
   );
-  if (remedies) sections.push(remediesSection(remedies, summarizeStudy(remedies, results), document));
+  if (remedies) {
+    const summaries = summarizeStudy(remedies, results);
+    sections.push(remediesSection(remedies, summaries, document, studyStepCosts(remedies, engine)));
+  }
   if (settings.tier === "fair") {
     log("compare: 2D maps and performance profile …");
     const two = runTwoD(main.optimizers, twoDSettings(settings.quick));
@@ -424,7 +472,7 @@ export const compare: Command = async (argv, io) => {
       join(out, "results.jsonl"),
       [...results.values()].map((r) => `${JSON.stringify(r)}\n`).join(""),
     );
-    writeCompareReport(out, settings, results, log);
+    writeCompareReport(out, settings, results, log, engine);
     const remaining = plannedRuns(settings, results).length;
     log(
       remaining === 0
@@ -468,7 +516,7 @@ export const compare: Command = async (argv, io) => {
       },
     });
   }
-  writeCompareReport(out, settings, results, log);
+  writeCompareReport(out, settings, results, log, engine);
   io.stdout(`compare: report in ${join(out, "compare.md")} (${results.size} runs)\n`);
   return 0;
 };

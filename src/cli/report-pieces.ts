@@ -10,6 +10,7 @@ import { remediesStudy } from "../lab/study-presets.js";
 import type { TimingReport } from "../lab/timing.js";
 import { getLandscape } from "../landscapes/index.js";
 import { writeFigureFiles } from "./figure.js";
+import { howToRead } from "./how-to-read.js";
 import { type CliIO, writeFileAtomic } from "./io.js";
 import { mnist } from "./mnist.js";
 import { collectRuns, type ResultLine, type RunHeader } from "./mnist-results.js";
@@ -238,7 +239,12 @@ export function writeAnswers(
       "",
       a.answer,
       "",
-      ...a.figures.map((f) => `![${f}](${f}.png)`),
+      ...a.figures.flatMap((f) => [
+        `![${f}](${f}.png)`,
+        "",
+        `*How to read this:* ${(howToRead(f) ?? "").replace("\n", " ")}`,
+        "",
+      ]),
       "",
     ]),
     "---",

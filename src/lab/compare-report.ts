@@ -30,9 +30,17 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-/** The headline table: one row per optimizer. */
-export function headlineTable(config: StudyConfig, summaries: readonly OptimizerSummary[]): string {
-  const sgd = summaries.find((s) => s.id === "sgd") ?? summaries[0];
+/**
+ * The headline table: one row per optimizer. `stepMs` (label → median ms per update, measured interleaved in one
+ * process, see `step-cost.ts`) gives the cost column; without it the runs' own times are used.
+ */
+export function headlineTable(
+  config: StudyConfig,
+  summaries: readonly OptimizerSummary[],
+  stepMs?: ReadonlyMap<string, number>,
+): string {
+  const reference = summaries.find((s) => s.id === "sgd") ?? summaries[0];
+  const cost = (s: OptimizerSummary) => stepMs?.get(s.label) ?? s.msPerStep;
   const heldOut = config.validation > 0 ? "validation" : "test";
   const header = [
     "optimizer",
@@ -41,7 +49,7 @@ export function headlineTable(config: StudyConfig, summaries: readonly Optimizer
     `${heldOut} accuracy %`,
     ...(config.tier === "fair" ? ["test accuracy %", "one-shot (default lr) test accuracy %"] : []),
     ...(config.target > 0 ? [`steps to ${(config.target * 100).toFixed(0)} % (median, reached)`] : []),
-    "ms/step ÷ SGD",
+    `ms per update (÷ ${reference.label})`,
     "diverged runs",
   ];
   const rows = summaries.map((s) => [
@@ -62,7 +70,7 @@ export function headlineTable(config: StudyConfig, summaries: readonly Optimizer
           `${s.stepsToTarget.median === null ? "never" : String(s.stepsToTarget.median)} (${s.stepsToTarget.reached}/${s.stepsToTarget.runs})`,
         ]
       : []),
-    (s.msPerStep / sgd.msPerStep).toFixed(2),
+    `${cost(s).toFixed(2)} (${(cost(s) / cost(reference)).toFixed(2)})`,
     config.tier === "fair"
       ? `${s.diverged.reporting} + ${s.diverged.tuning} in tuning`
       : String(s.diverged.reporting),
@@ -80,7 +88,7 @@ export function fairnessLedger(config: StudyConfig, summaries: readonly Optimize
     });
     const grid =
       rule === undefined
-        ? "none (book settings)"
+        ? "none (fixed settings)"
         : `${formatLr(base.hp.lr as number)}·10^(${rule.spacing}·k), k ∈ {${s.gridTried.join(", ")}}`;
     return [
       s.label,

@@ -1,3 +1,6 @@
+export * from "./experiment.js";
+export * from "./golden.js";
+export * from "./landscape-maps.js";
 export type { TrajectoryLike, TrajectoryMetrics, ZigZag } from "./metrics.js";
 export {
   distancesToNearestMinimum,
@@ -9,6 +12,14 @@ export {
   trajectoryMetrics,
   zigzag,
 } from "./metrics.js";
+export * from "./report.js";
+export * from "./runspec.js";
+export * from "./smooth.js";
+export * from "./stats.js";
+export * from "./study.js";
+export * from "./study-presets.js";
+export * from "./timing.js";
+export * from "./train.js";
 export type { Divergence, Trajectory, TrajectoryOptions, TrajectoryRunner } from "./trajectory.js";
 export {
   createTrajectoryRunner,
@@ -19,3 +30,4 @@ export {
   MAX_TRAJECTORY_VALUES,
   runTrajectory,
 } from "./trajectory.js";
+export * from "./tuning.js";

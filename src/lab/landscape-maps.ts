@@ -1,7 +1,7 @@
 import type { Landscape } from "../landscapes/types.js";
 import { createOptimizer, optimizerMeta } from "../optim/index.js";
 import { stepsToTolerance } from "./metrics.js";
-import { createTrajectoryRunner } from "./trajectory.js";
+import { createTrajectoryRunner, type Trajectory } from "./trajectory.js";
 
 /**
  * Maps of where an optimizer works on a 2D landscape, cheap enough to compute on the fly:
@@ -10,6 +10,9 @@ import { createTrajectoryRunner } from "./trajectory.js";
  * Each cell is converged (f − f* ≤ tol within the steps), slow (finite but not there yet) or diverged.
  */
 export type Outcome = "converged" | "slow" | "diverged";
+
+/** The tolerance of "converged" on the maps: f − f* ≤ 1e-3, as the seed's §4.4 asks. */
+export const STABILITY_TOLERANCE = 1e-3;
 
 export interface MapCell {
   readonly x: number;
@@ -43,6 +46,21 @@ export function linSpace(low: number, high: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => low + ((high - low) * i) / (count - 1));
 }
 
+/**
+ * How a run ended: diverged (it stopped on a non-finite or out-of-bound iterate), converged (f − f* ≤ tol within
+ * its steps, f* the value of the known minimum nearest its end) or slow. One definition for the CLI's maps, the
+ * report and the playground.
+ */
+export function classifyTrajectory(
+  t: Trajectory,
+  landscape: Pick<Landscape, "minima">,
+  tol: number,
+): { outcome: Outcome; steps: number | null } {
+  if (t.divergence !== null) return { outcome: "diverged", steps: null };
+  const reached = stepsToTolerance(t, landscape.minima, tol);
+  return { outcome: reached === null ? "slow" : "converged", steps: reached };
+}
+
 function classify(
   landscape: Landscape,
   optimizerId: string,
@@ -54,8 +72,8 @@ function classify(
 ): Omit<MapCell, "x" | "y"> {
   const optimizer = createOptimizer({ id: optimizerId, hp });
   const t = runner.run({ optimizer, landscape, start, steps });
-  if (t.divergence !== null) return { outcome: "diverged", steps: null, finalLoss: Number.NaN, minimum: -1 };
-  const reached = stepsToTolerance(t, landscape.minima, tol);
+  const { outcome, steps: reached } = classifyTrajectory(t, landscape, tol);
+  if (outcome === "diverged") return { outcome, steps: null, finalLoss: Number.NaN, minimum: -1 };
   let minimum = -1;
   let best = Number.POSITIVE_INFINITY;
   landscape.minima.forEach((m, i) => {
@@ -66,12 +84,7 @@ function classify(
       minimum = i;
     }
   });
-  return {
-    outcome: reached === null ? "slow" : "converged",
-    steps: reached,
-    finalLoss: t.loss[t.stepsRun],
-    minimum,
-  };
+  return { outcome, steps: reached, finalLoss: t.loss[t.stepsRun], minimum };
 }
 
 export interface StabilityMapOptions {

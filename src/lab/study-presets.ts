@@ -76,8 +76,8 @@ export function fairStudy(options: PresetOptions = {}): StudyConfig {
     optimizers: options.optimizers ?? BOOK_OPTIMIZERS,
     iterations,
     batchSize: quick ? 32 : 128,
-    evalEvery: Math.max(1, Math.floor(iterations / 10)),
-    target: quick ? 0.5 : 0.9,
+    evalEvery: Math.max(1, Math.floor(iterations / 20)),
+    target: quick ? 0.5 : 0.93,
     seeds: seedsList(options.seeds ?? (quick ? 2 : 5)),
     tuning: {
       spacing: 0.5,

@@ -359,6 +359,13 @@ export function caveats(config: StudyConfig, summaries: readonly OptimizerSummar
     }
     if (s.diverged.reporting > 0)
       notes.push(`${s.label}: ${s.diverged.reporting} reporting run(s) diverged.`);
+    const tuned = s.testAccuracy;
+    const untuned = s.oneShot?.testAccuracy;
+    if (tuned && untuned && untuned.center > tuned.center) {
+      notes.push(
+        `${s.label}: the tuned lr gives a lower test accuracy than the default lr (${(tuned.center * 100).toFixed(1)} % vs ${(untuned.center * 100).toFixed(1)} %): tuning selects on validation loss, which need not rank settings as accuracy does.`,
+      );
+    }
   }
   return notes;
 }

@@ -9,6 +9,7 @@ import { createOptimizer } from "../optim/index.js";
 import type { Optimizer } from "../optim/types.js";
 import { InputRangeError, show } from "../util/errors.js";
 import { type OptimizerSpecInput, settingsText, shortLabel } from "./experiment.js";
+import { type Spread, spreadOf as spread } from "./stats.js";
 
 export interface TimingOptions {
   /** Untimed repetitions first, so the JIT has compiled the loop (default 30). */
@@ -25,15 +26,6 @@ export interface TimingOptions {
   readonly maxSteps?: number;
   /** The clock in milliseconds (default `performance.now`); tests pass a fake one. */
   readonly now?: () => number;
-}
-
-/** Median, quartiles and extremes of a sample. */
-export interface Spread {
-  readonly median: number;
-  readonly q1: number;
-  readonly q3: number;
-  readonly min: number;
-  readonly max: number;
 }
 
 export interface OptimizerTiming {
@@ -60,26 +52,6 @@ export interface TimingReport {
   readonly runsPerRepetition: number;
   readonly maxSteps: number;
   readonly timings: readonly OptimizerTiming[];
-}
-
-/** Linear-interpolation quantile (numpy's default) of sorted values. */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const position = (sorted.length - 1) * q;
-  const lo = Math.floor(position);
-  const hi = Math.ceil(position);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
-}
-
-export function spread(sample: readonly number[]): Spread {
-  const sorted = [...sample].sort((a, b) => a - b);
-  return {
-    median: quantile(sorted, 0.5),
-    q1: quantile(sorted, 0.25),
-    q3: quantile(sorted, 0.75),
-    min: sorted[0] ?? Number.NaN,
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-  };
 }
 
 function whole(name: string, value: number, min: number): number {

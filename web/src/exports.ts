@@ -52,17 +52,17 @@ export function exportPng(canvas: HTMLCanvasElement, name: string): void {
 }
 
 /**
- * An animated GIF of the timeline: `drawFrame(k)` draws step k onto `canvas`; frames are copied at a
- * fixed size and quantised to 128 colours each.
+ * An animated GIF of the timeline: `drawFrame(k)` draws step k and returns the picture; frames are
+ * scaled to a fixed width and quantised to 128 colours each.
  */
 export function encodeGif(
-  canvas: HTMLCanvasElement,
   frames: number,
-  drawFrame: (k: number) => void,
+  drawFrame: (k: number) => HTMLCanvasElement,
   size = 420,
 ): Uint8Array {
   const scratch = document.createElement("canvas");
-  const aspect = canvas.height / canvas.width;
+  const first = drawFrame(0);
+  const aspect = first.height / Math.max(1, first.width);
   scratch.width = size;
   scratch.height = Math.round(size * aspect);
   const ctx = scratch.getContext("2d", { willReadFrequently: true }) as CanvasRenderingContext2D;
@@ -72,7 +72,9 @@ export function encodeGif(
   for (let k = 0; k < frames; k += stride) steps.push(k);
   steps.push(frames);
   for (const k of steps) {
-    drawFrame(k);
+    const canvas = drawFrame(k);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, scratch.width, scratch.height);
     ctx.drawImage(canvas, 0, 0, scratch.width, scratch.height);
     const { data } = ctx.getImageData(0, 0, scratch.width, scratch.height);
     const palette = quantize(data, 128);

@@ -6,12 +6,13 @@ import "katex/dist/katex.min.css";
 import katex from "katex";
 import { getLandscape, type Landscape, landscapeIds } from "../../src/landscapes/index.js";
 import { optimizerIds, optimizerMeta } from "../../src/optim/index.js";
-import { StepChart } from "./charts.js";
 import { type Internals, internalsAt, type PathRun, Simulation } from "./compute.js";
 import { byId, download, el, shortNumber } from "./dom.js";
 import { MapView } from "./map-view.js";
 import type { MnistTab } from "./mnist-tab.js";
 import { OptimizerCard } from "./optimizer-card.js";
+import { drawInternalsTable, drawLegend, RunCharts } from "./panels.js";
+import { Playback } from "./playback.js";
 import { PRESETS } from "./presets.js";
 import { computeStabilityMap, drawStabilityMap, type StabilityMap, secondAxis } from "./stability.js";
 import {
@@ -35,9 +36,6 @@ import type { SurfaceView } from "./surface-view.js";
 interface Timings {
   lastUpdateMs: number;
   lastLandscapeMs: number;
-  frames: number[];
-  /** Time spent drawing each playback frame (the rest of a frame is the browser's). */
-  frameWork: number[];
 }
 
 interface PlaybackTiming {
@@ -58,35 +56,47 @@ class Playground {
   private surface: SurfaceView | null = null;
   private surfaceLoading = false;
   private mnist: MnistTab | null = null;
-  private readonly charts: StepChart[];
+  private readonly charts: RunCharts;
   private cards: OptimizerCard[] = [];
   private cardIds: string[] = [];
-  private playing = false;
-  private playClock = 0;
-  private playPosition = 0;
+  private readonly playback: Playback;
   private urlTimer = 0;
   private renderedLatex = "";
   private stability: { key: string; map: StabilityMap; ms: number } | null = null;
   /** Bumped on every re-run: the charts reuse their drawing while it is unchanged. */
   private runVersion = 0;
   private stabilityPick: ((px: number, py: number) => { x: number; y: number | null } | null) | null = null;
-  readonly timings: Timings = { lastUpdateMs: 0, lastLandscapeMs: 0, frames: [], frameWork: [] };
+  readonly timings: Timings = { lastUpdateMs: 0, lastLandscapeMs: 0 };
 
   constructor() {
     const { state, warnings } = decodeState(location.search);
     this.state = state;
     this.landscape = landscapeOf(state.landscape);
     this.showMessages(warnings);
-    this.map = new MapView(byId<HTMLCanvasElement>("map"), {
+    this.map = new MapView(byId<HTMLCanvasElement>("map"), byId<HTMLCanvasElement>("map-background"), {
       onStart: (x, y) =>
-        this.set({ start: [x, y], cursor: this.playing ? this.state.cursor : this.state.steps }),
+        this.set({ start: [x, y], cursor: this.playback.playing ? this.state.cursor : this.state.steps }),
       onWindow: (window) => this.set({ window }),
     });
-    this.charts = [
-      new StepChart(byId<HTMLCanvasElement>("chart-loss"), "f(x_k) − f*"),
-      new StepChart(byId<HTMLCanvasElement>("chart-distance"), "‖x_k − x*‖ (nearest minimum)"),
-      new StepChart(byId<HTMLCanvasElement>("chart-grad"), "‖∇f(x_k)‖"),
-    ];
+    this.charts = new RunCharts(
+      byId<HTMLCanvasElement>("chart-loss"),
+      byId<HTMLCanvasElement>("chart-distance"),
+      byId<HTMLCanvasElement>("chart-grad"),
+    );
+    this.playback = new Playback({
+      steps: () => this.state.steps,
+      cursor: () => this.state.cursor,
+      speed: () => Number(byId<HTMLSelectElement>("speed").value),
+      show: (cursor) => {
+        this.state = { ...this.state, cursor };
+        this.syncTimeline();
+        this.draw();
+      },
+      playing: (on) => {
+        byId("play").textContent = on ? "❚❚" : "▶";
+        if (!on) this.scheduleUrl();
+      },
+    });
     this.wireHeader();
     this.wireSide();
     this.wireViews();
@@ -281,7 +291,8 @@ class Playground {
       guard(async () => {
         const canvas =
           this.state.view === "surface" ? "surface" : this.state.view === "stability" ? "stability" : "map";
-        (await exports()).exportPng(byId<HTMLCanvasElement>(canvas), `optlab-${canvas}.png`);
+        const picture = canvas === "map" ? this.map.snapshot() : byId<HTMLCanvasElement>(canvas);
+        (await exports()).exportPng(picture, `optlab-${canvas}.png`);
       }),
     );
     byId("export-gif").addEventListener(
@@ -291,7 +302,10 @@ class Playground {
         // The animation is the map's: show it first so its canvas has a size.
         if (this.state.view !== "map") this.set({ view: "map" });
         const cursor = this.state.cursor;
-        const bytes = encodeGif(this.map.canvas, this.state.steps, (k) => this.drawMap(k));
+        const bytes = encodeGif(this.state.steps, (k) => {
+          this.drawMap(k);
+          return this.map.snapshot();
+        });
         this.drawMap(cursor);
         download("optlab-playground.gif", new Blob([bytes as BlobPart], { type: "image/gif" }));
       }),
@@ -408,7 +422,9 @@ class Playground {
   }
 
   private wireTimeline(): void {
-    byId("play").addEventListener("click", () => (this.playing ? this.pause() : this.play()));
+    byId("play").addEventListener("click", () =>
+      this.playback.playing ? this.playback.pause() : this.playback.play(),
+    );
     byId("step-back").addEventListener("click", () =>
       this.set({ cursor: Math.max(0, this.state.cursor - 1) }),
     );
@@ -416,54 +432,9 @@ class Playground {
       this.set({ cursor: Math.min(this.state.steps, this.state.cursor + 1) }),
     );
     byId<HTMLInputElement>("scrub").addEventListener("input", (event) => {
-      this.pause();
+      this.playback.pause();
       this.set({ cursor: Number((event.target as HTMLInputElement).value) });
     });
-  }
-
-  play(): void {
-    if (this.playing) return;
-    this.playing = true;
-    byId("play").textContent = "❚❚";
-    if (this.state.cursor >= this.state.steps) this.state = { ...this.state, cursor: 0 };
-    this.playPosition = this.state.cursor;
-    this.playClock = performance.now();
-    this.timings.frames = [];
-    this.timings.frameWork = [];
-    const frame = (now: number) => {
-      if (!this.playing) return;
-      // A frame's timestamp can precede the performance.now() taken in play(): never step backwards.
-      const dt = Math.max(0, now - this.playClock);
-      this.playClock = now;
-      this.timings.frames.push(dt);
-      const speed = Number(byId<HTMLSelectElement>("speed").value);
-      // 1× plays the whole run in 5 s (at least 6 steps a second).
-      const perSecond = Math.max(6, this.state.steps / 5) * speed;
-      this.playPosition = Math.min(
-        this.state.steps,
-        Math.max(0, this.playPosition + (perSecond * dt) / 1000),
-      );
-      const cursor = Math.floor(this.playPosition);
-      if (cursor !== this.state.cursor) {
-        const began = performance.now();
-        this.state = { ...this.state, cursor };
-        this.syncTimeline();
-        this.draw();
-        this.timings.frameWork.push(performance.now() - began);
-      }
-      if (cursor >= this.state.steps) {
-        this.pause();
-        this.scheduleUrl();
-        return;
-      }
-      requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  }
-
-  pause(): void {
-    this.playing = false;
-    byId("play").textContent = "▶";
   }
 
   private syncTimeline(): void {
@@ -501,9 +472,10 @@ class Playground {
     else if (view === "surface") this.drawSurface();
     else if (view === "stability") this.drawStability();
     else if (view === "mnist") this.showMnist();
-    this.drawCharts();
-    this.drawLegend();
-    this.drawInternalsPanel();
+    this.charts.draw(this.runs, this.landscape, this.state.steps, this.state.cursor, this.runVersion);
+    drawLegend(byId("legend"), this.runs, this.state.cursor);
+    const panel = byId("internals-panel");
+    if (!panel.hidden) drawInternalsTable(panel, this.runs, this.internals() ?? [], this.state.cursor);
   }
 
   private internals(): (Internals | null)[] | null {
@@ -556,17 +528,15 @@ class Playground {
       caption.textContent = "Add an optimizer to map its stability.";
       return;
     }
-    const w = this.window;
-    const size = Math.max(w.x[1] - w.x[0], w.y[1] - w.y[0]);
     const began = performance.now();
     // The swept hyperparameters do not change the map: moving their sliders only moves the ring.
     const second = secondAxis(entry.id);
     const fixed = Object.entries(entry.hp).filter(([name]) => name !== "lr" && name !== second?.name);
-    const key = JSON.stringify([this.state.landscape, entry.id, fixed, this.start, this.state.steps, size]);
+    const key = JSON.stringify([this.state.landscape, entry.id, fixed, this.start, this.state.steps]);
     if (this.stability?.key !== key) {
       this.stability = {
         key,
-        map: computeStabilityMap(this.landscape, entry, this.start, this.state.steps, size),
+        map: computeStabilityMap(this.landscape, entry, this.start, this.state.steps),
         ms: 0,
       };
       this.stability.ms = performance.now() - began;
@@ -597,112 +567,6 @@ class Playground {
     });
   }
 
-  private drawLegend(): void {
-    const items = this.runs.map((run) => {
-      const t = run.trajectory;
-      let status = "";
-      let diverged = false;
-      if (run.error) status = run.error;
-      else if (t?.divergence) {
-        status = `diverged at step ${t.divergence.step}`;
-        diverged = true;
-      } else if (t) {
-        const k = Math.min(this.state.cursor, t.stepsRun);
-        status =
-          `f = ${shortNumber(t.loss[k])}` +
-          (run.distance ? `, ‖x − x*‖ = ${shortNumber(run.distance[k])}` : "");
-      }
-      return el("li", { "data-index": String(run.index) }, [
-        el("span", { class: "swatch", style: `background:${run.color}` }),
-        el("span", { class: "label" }, [run.label]),
-        el("span", { class: diverged ? "diverged" : "muted" }, [status]),
-      ]);
-    });
-    byId("legend").replaceChildren(...items);
-  }
-
-  private drawCharts(): void {
-    const fStar =
-      this.landscape.minima.length > 0 ? Math.min(...this.landscape.minima.map((m) => m.value)) : null;
-    const divergedAt = (run: PathRun) => run.trajectory?.divergence?.step ?? null;
-    const loss = this.runs.map((run) => ({
-      values: run.trajectory
-        ? fStar === null
-          ? run.trajectory.loss
-          : run.trajectory.loss.map((v) => v - fStar)
-        : null,
-      color: run.color,
-      dash: run.dash,
-      divergedAt: divergedAt(run),
-    }));
-    this.charts[0].draw(
-      loss,
-      this.state.steps,
-      this.state.cursor,
-      fStar === null ? "f(x_k) (no known minimum)" : undefined,
-      this.runVersion,
-    );
-    this.charts[1].draw(
-      this.runs.map((run) => ({
-        values: run.distance,
-        color: run.color,
-        dash: run.dash,
-        divergedAt: divergedAt(run),
-      })),
-      this.state.steps,
-      this.state.cursor,
-      undefined,
-      this.runVersion,
-    );
-    this.charts[2].draw(
-      this.runs.map((run) => ({
-        values: run.trajectory?.gradNorm ?? null,
-        color: run.color,
-        dash: run.dash,
-        divergedAt: divergedAt(run),
-      })),
-      this.state.steps,
-      this.state.cursor,
-      undefined,
-      this.runVersion,
-    );
-  }
-
-  private drawInternalsPanel(): void {
-    const panel = byId("internals-panel");
-    if (panel.hidden) return;
-    const internals = this.internals() ?? [];
-    const rows: HTMLElement[] = [];
-    internals.forEach((item, i) => {
-      const run = this.runs[i];
-      if (!item) {
-        rows.push(el("tr", {}, [el("th", {}, [run.label]), el("td", { colspan: "4" }, ["—"])]));
-        return;
-      }
-      const pair = (v: readonly [number, number] | null) =>
-        v ? `(${shortNumber(v[0])}, ${shortNumber(v[1])})` : "—";
-      const cells = [
-        `g ${pair(item.gradient)}`,
-        `Δx ${pair(item.step)}`,
-        `Δx/(−g) ${pair(item.effectiveRate)}`,
-        ...item.vectors.map((v) => `${v.name} ${pair(v.value)}`),
-        ...item.scalars.map((s) => `${s.name} = ${shortNumber(s.value)}`),
-      ];
-      rows.push(
-        el("tr", {}, [
-          el("th", { style: `color:${run.color}` }, [run.label]),
-          ...cells.map((text) => el("td", {}, [text])),
-        ]),
-      );
-    });
-    panel.replaceChildren(
-      el("div", {}, [
-        `Internals at step ${this.state.cursor}: gradient g, the next step Δx, the effective per-coordinate rate Δx/(−g), and the state.`,
-      ]),
-      el("table", {}, rows),
-    );
-  }
-
   /** A summary for the browser tests: per optimizer its label, last point and divergence. */
   summary() {
     return {
@@ -728,13 +592,13 @@ class Playground {
   /** Plays the timeline for `ms` milliseconds and reports frame intervals (for the performance report). */
   measurePlayback(ms: number): Promise<PlaybackTiming> {
     this.set({ cursor: 0 });
-    this.play();
+    this.playback.play();
     return new Promise((resolve) => {
       setTimeout(() => {
-        this.pause();
-        const frames = this.timings.frames.slice(1);
+        this.playback.pause();
+        const frames = this.playback.frames.slice(1);
         const total = frames.reduce((a, b) => a + b, 0);
-        const work = [...this.timings.frameWork].sort((a, b) => a - b);
+        const work = [...this.playback.frameWork].sort((a, b) => a - b);
         resolve({
           fps: (1000 * frames.length) / Math.max(1, total),
           worstFrameMs: Math.max(0, ...frames),

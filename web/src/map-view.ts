@@ -1,5 +1,5 @@
 /**
- * The contour map: a cached background (colour by rank, contour lines, minima, optional gradient
+ * The contour map: a background canvas (colour by rank, contour lines, minima, optional gradient
  * arrows, axes) and a foreground of paths redrawn every frame. Hand-drawn on a canvas rather than with
  * Observable Plot because the foreground is redrawn on every slider move and every playback frame
  * (6 × 300 segments in well under a millisecond); the SVG export uses the library's Plot figure.
@@ -41,7 +41,7 @@ const PIXEL_LIMIT = 1e5;
 
 export class MapView {
   private readonly context: CanvasRenderingContext2D;
-  private background: HTMLCanvasElement | null = null;
+  private backgroundDrawn = false;
   private backgroundKey = "";
   private backgroundLandscape: Landscape | null = null;
   private sampled: SampledLandscape | null = null;
@@ -50,8 +50,13 @@ export class MapView {
   private size = { width: 1, height: 1, ratio: 1 };
   private drag: { mode: "start" | "pan" | "pending"; x: number; y: number; window: Window2 } | null = null;
 
+  /**
+   * `canvas` receives the paths and the pointer; `backgroundCanvas`, stacked under it with the same
+   * size, the landscape.
+   */
   constructor(
     readonly canvas: HTMLCanvasElement,
+    readonly backgroundCanvas: HTMLCanvasElement,
     private readonly callbacks: MapCallbacks,
   ) {
     const context = canvas.getContext("2d");
@@ -112,18 +117,15 @@ export class MapView {
     this.scene = scene;
     this.size = fitCanvas(this.canvas);
     const key = `${scene.window.x.join()},${scene.window.y.join()},${scene.arrows},${this.size.width}x${this.size.height}@${this.size.ratio}`;
-    if (
-      this.background === null ||
-      key !== this.backgroundKey ||
-      this.backgroundLandscape !== scene.landscape
-    ) {
+    if (!this.backgroundDrawn || key !== this.backgroundKey || this.backgroundLandscape !== scene.landscape) {
       this.backgroundKey = key;
       this.backgroundLandscape = scene.landscape;
       this.drawBackground(scene);
     }
+    // The background is its own canvas under this one: the foreground is cleared, not repainted over it.
     const ctx = this.context;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this.background as HTMLCanvasElement, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(this.size.ratio, 0, 0, this.size.ratio, 0, 0);
     const plot = this.plot;
     ctx.save();
@@ -142,10 +144,10 @@ export class MapView {
 
   private drawBackground(scene: MapScene): void {
     const { width, height, ratio } = this.size;
-    const canvas = this.background ?? document.createElement("canvas");
+    const canvas = this.backgroundCanvas;
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
-    this.background = canvas;
+    this.backgroundDrawn = true;
     const ctx = canvas.getContext("2d") as CanvasRenderingContext2D;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.fillStyle = "#ffffff";
@@ -436,6 +438,17 @@ export class MapView {
       x: [cx + (w.x[0] - cx) * factor, cx + (w.x[1] - cx) * factor],
       y: [cy + (w.y[0] - cy) * factor, cy + (w.y[1] - cy) * factor],
     });
+  }
+
+  /** The map as one picture (background and paths), for PNG and GIF exports. */
+  snapshot(): HTMLCanvasElement {
+    const out = document.createElement("canvas");
+    out.width = this.canvas.width;
+    out.height = this.canvas.height;
+    const ctx = out.getContext("2d") as CanvasRenderingContext2D;
+    ctx.drawImage(this.backgroundCanvas, 0, 0);
+    ctx.drawImage(this.canvas, 0, 0);
+    return out;
   }
 
   /** The landscape's sampled grid (for the 3D view and tests). */

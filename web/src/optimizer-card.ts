@@ -53,6 +53,11 @@ interface HpControl {
 export class OptimizerCard {
   readonly element: HTMLElement;
   private entry: OptimizerEntry;
+  private shown: { entry: OptimizerEntry | null; error: string | null; color: string } = {
+    entry: null,
+    error: null,
+    color: "",
+  };
   private readonly controls: HpControl[] = [];
   private readonly values: HTMLElement;
   private readonly error: HTMLElement;
@@ -159,6 +164,9 @@ export class OptimizerCard {
 
   /** Shows the entry's current values (without stealing focus from a box being typed in). */
   update(entry: OptimizerEntry, optimizer: Optimizer | null, error: string | null, color: string): void {
+    // Unchanged since the last update (another optimizer's slider moved): nothing to write.
+    if (entry === this.shown.entry && error === this.shown.error && color === this.shown.color) return;
+    this.shown = { entry, error, color };
     this.entry = entry;
     this.swatch.style.background = color;
     this.element.style.borderLeftColor = color;

@@ -2,7 +2,7 @@
  * The stability map: one optimizer run over a grid of (learning rate × its momentum-like
  * hyperparameter), each cell coloured by how the run ended. Runs reuse one trajectory runner.
  */
-import { createTrajectoryRunner, distancesToNearestMinimum } from "../../src/lab/index.js";
+import { classifyTrajectory, createTrajectoryRunner, STABILITY_TOLERANCE } from "../../src/lab/index.js";
 import type { Landscape } from "../../src/landscapes/index.js";
 import { createOptimizer, type HpSpec, optimizerMeta } from "../../src/optim/index.js";
 import { fitCanvas, shortNumber } from "./dom.js";
@@ -38,16 +38,15 @@ export function secondAxis(id: string): HpSpec | null {
 }
 
 /**
- * Converged: the last iterate is within 1e-3 × the window's size of a known minimum (or, with none
- * known, the loss fell by 1e6×). Diverged: the run stopped (non-finite or out of bounds) or ended with
- * a higher loss than it started. Slow: anything else.
+ * Each cell is classified by the library's `classifyTrajectory` (the same rule as the CLI's maps and the
+ * report): converged when f − f* ≤ STABILITY_TOLERANCE within the steps, diverged when the run stopped on a
+ * non-finite or out-of-bound iterate, slow otherwise; "invalid" when the setting itself is refused.
  */
 export function computeStabilityMap(
   landscape: Landscape,
   entry: OptimizerEntry,
   start: readonly [number, number],
   steps: number,
-  size: number,
   n = 36,
 ): StabilityMap {
   const meta = optimizerMeta(entry.id);
@@ -71,15 +70,7 @@ export function computeStabilityMap(
         continue;
       }
       const t = runner.run({ optimizer, landscape, start, steps });
-      if (t.divergence !== null || t.loss[t.stepsRun] > t.loss[0]) {
-        outcomes.push("diverged");
-        continue;
-      }
-      const distance = distancesToNearestMinimum(t, landscape.minima);
-      const converged = distance
-        ? distance[t.stepsRun] <= 1e-3 * size
-        : t.loss[0] - t.loss[t.stepsRun] >= 1e6 * Math.abs(t.loss[t.stepsRun]);
-      outcomes.push(converged ? "converged" : "slow");
+      outcomes.push(classifyTrajectory(t, landscape, STABILITY_TOLERANCE).outcome);
     }
   }
   return { entry, xSpec, ySpec, xs, ys, outcomes };

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import type { ImageSet } from "../src/data/types.js";
+import { measureStepCosts } from "../src/lab/step-cost.js";
+import { createReferenceEngine } from "../src/nn/reference-engine.js";
+import { createOptimizer } from "../src/optim/index.js";
+
+const images: ImageSet = {
+  count: 20,
+  rows: 2,
+  cols: 2,
+  pixels: Float32Array.from({ length: 80 }, (_, i) => (i % 7) / 7),
+  labels: Uint8Array.from({ length: 20 }, (_, i) => i % 3),
+};
+const config = {
+  inputSize: 4,
+  hiddenSizes: [5],
+  outputSize: 3,
+  activation: "relu" as const,
+  weightDecayLambda: 0,
+};
+
+describe("the cost per update, measured interleaved", () => {
+  it("times gradient + step + loss of every optimizer once per update, after the warm-up", () => {
+    // A clock that advances 1 ms per reading: every timed update lasts exactly 1 ms.
+    let clock = 0;
+    const costs = measureStepCosts(
+      createReferenceEngine,
+      config,
+      images,
+      ["sgd", "adam"].map((id) => ({ label: id, optimizer: createOptimizer(id) })),
+      { iterations: 7, warmup: 2, batchSize: 4, now: () => clock++ },
+    );
+    expect(costs.map((c) => c.label)).toEqual(["sgd", "adam"]);
+    for (const c of costs) expect(c.ms).toMatchObject({ median: 1, min: 1, max: 1, n: 7 });
+  });
+
+  it("reports a positive time per update on the real clock", () => {
+    const costs = measureStepCosts(
+      createReferenceEngine,
+      config,
+      images,
+      [{ label: "sgd", optimizer: createOptimizer("sgd:lr=0.1") }],
+      {
+        iterations: 3,
+        warmup: 0,
+        batchSize: 4,
+      },
+    );
+    expect(costs[0].ms.median).toBeGreaterThan(0);
+  });
+});
