@@ -24,6 +24,7 @@ import { bookStudy, fairStudy, remediesStudy } from "../lab/study-presets.js";
 import { createOptimizer } from "../optim/index.js";
 import {
   curvesPanel,
+  optimizerLegend,
   outcomeMapPanel,
   profilePanel,
   sensitivityPanel,
@@ -204,7 +205,7 @@ function studySection(
         `${heading}: sensitivity to the learning rate (first tuning rung)`,
         "How to read this: each dot is one tuning run's validation loss after the first rung at that learning rate; × on top marks divergence. A flat, wide valley means the optimizer forgives a badly chosen rate; the dashed line is the rate finally chosen.",
         [settings, selectionRule(study)],
-        [sensitivityPanel(document, summaries)],
+        [sensitivityPanel(document, summaries), optimizerLegend(summaries.map((s) => s.label))],
         summaries.map((s) => ({ label: s.label, chosen: s.lr, points: s.sensitivity })),
       ),
     );
@@ -309,7 +310,7 @@ function twoDSection(
         `problems: ${names.join(", ")}`,
         `lr grid ${settings.lrs.length} points in [1e-4, 10], ${settings.steps} steps`,
       ],
-      [profilePanel(document, labels, PROFILE_TAUS, profile)],
+      [profilePanel(document, labels, PROFILE_TAUS, profile), optimizerLegend(labels)],
       {
         problems: names,
         optimizers: labels,

@@ -2,6 +2,7 @@ import * as Plot from "@observablehq/plot";
 import type { MapCell, Outcome } from "../lab/landscape-maps.js";
 import type { OptimizerSummary } from "../lab/study.js";
 import { curveBands } from "../lab/study.js";
+import { legendPanel } from "./legend.js";
 import { DIVERGENCE_COLOR, seriesStyle } from "./palette.js";
 import { logTick } from "./series.js";
 import type { Panel } from "./svg.js";
@@ -121,9 +122,9 @@ export function sensitivityPanel(
     }
   });
   marks.push(
-    Plot.text(["× = diverged"], {
-      frameAnchor: "top-right",
-      dx: -6,
+    Plot.text(["× on the top line = diverged"], {
+      frameAnchor: "top-left",
+      dx: 6,
       dy: 6,
       fill: DIVERGENCE_COLOR,
       fontSize: 10,
@@ -224,15 +225,6 @@ export function profilePanel(
         rows.filter((_, k) => k % 4 === 0),
         { x: "tau", y: "rho", symbol: style.marker, fill: style.color, r: 3 },
       ),
-      Plot.text([rows.at(-1)], {
-        x: "tau",
-        y: "rho",
-        text: () => label,
-        dx: 4,
-        textAnchor: "start",
-        fill: style.color,
-        fontSize: 10,
-      }),
     );
   });
   const plot = Plot.plot({
@@ -240,7 +232,6 @@ export function profilePanel(
     width,
     height,
     ...MARGIN,
-    marginRight: 90,
     className: "optlab-panel",
     x: { type: "log", label: "τ (within this factor of the best)", tickFormat: logTick, labelArrow: "none" },
     y: { label: "share of problems", domain: [0, 1], grid: true, labelArrow: "none" },
@@ -311,4 +302,12 @@ export function outcomeMapPanel(
     ],
   });
   return panel(plot, width, height);
+}
+
+/** The legend of a comparison figure: one entry per optimizer in the palette's order. */
+export function optimizerLegend(labels: readonly string[], width = 150): Panel {
+  return legendPanel(
+    labels.map((label, i) => ({ label, style: seriesStyle(i) })),
+    width,
+  );
 }
