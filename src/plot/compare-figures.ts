@@ -209,7 +209,7 @@ export function profilePanel(
   height = 360,
 ): Panel {
   const marks: Plot.Markish[] = [Plot.frame({ stroke: "#999" })];
-  labels.forEach((label, i) => {
+  labels.forEach((_label, i) => {
     const style = seriesStyle(i);
     const rows = taus.map((tau, k) => ({ tau, rho: profile[i][k] }));
     marks.push(
