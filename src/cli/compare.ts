@@ -32,7 +32,7 @@ import {
 } from "../plot/compare-figures.js";
 import type { RenderedFigure } from "../plot/figures.js";
 import { createDocument } from "../plot/node/dom.js";
-import { composeFigure } from "../plot/svg.js";
+import { composeFigure, type Panel } from "../plot/svg.js";
 import { InputRangeError, InputTypeError } from "../util/errors.js";
 import { intFlag, parseCommandArgs } from "./args.js";
 import { writeFigureFiles } from "./figure.js";
@@ -113,22 +113,17 @@ function plannedRuns(settings: CompareSettings, results: ReadonlyMap<string, Run
   return settings.studies.flatMap((study) => nextRuns(study, results));
 }
 
+/** A comparison figure: panels under a title and the settings lines, with the data behind it. */
 function figure(
   id: string,
   title: string,
   caption: string,
   subtitle: string[],
-  panels: RenderedFigure["svg"][] | ReturnType<typeof curvesPanel>[],
+  panels: Panel[],
   data: unknown,
   columns?: number,
 ): RenderedFigure {
-  const svg = composeFigure({
-    id,
-    title,
-    subtitle,
-    panels: panels as ReturnType<typeof curvesPanel>[],
-    columns,
-  });
+  const svg = composeFigure({ id, title, subtitle, panels, columns });
   return { id, title, caption, svg, data, files: [] };
 }
 
@@ -330,6 +325,7 @@ function twoDSection(
           xLabel: kind === "stability" ? "learning rate" : "x₀",
           yLabel: kind === "stability" ? (m.second ?? "") : "y₀",
           logX: kind === "stability",
+          byMinimum: kind === "basin",
         }),
       );
       figures.push(
@@ -340,9 +336,9 @@ function twoDSection(
             : `Basin map on ${landscape}: where each start ends`,
           kind === "stability"
             ? "How to read this: each cell is one run from the landscape's canonical start; blue converged (f − f* ≤ 1e-3), orange 's' still on its way after the step budget, vermillion '×' diverged. The blue region is the set of settings that work; its width is how forgiving the optimizer is."
-            : "How to read this: each cell is a starting point, run at the optimizer's best learning rate from the canonical start; blue converged to a minimum, orange did not arrive, vermillion diverged.",
+            : "How to read this: each cell is a starting point, run at the optimizer's best learning rate from the canonical start; a converged start is coloured and numbered by the minimum it reached (its place in the landscape's list of minima), orange 's' did not arrive, vermillion '×' diverged. The coloured regions are the basins of attraction as this optimizer sees them.",
           [
-            `${settings.steps} steps, tolerance ${settings.tol}. Colours: blue = converged, orange 's' = slow (not there after ${settings.steps} steps), vermillion '×' = diverged.`,
+            `${settings.steps} steps, tolerance ${settings.tol}. Colours: ${kind === "basin" ? "converged starts coloured and numbered by the minimum reached (1 = the landscape's first listed minimum)" : "blue = converged"}, orange 's' = slow (not there after ${settings.steps} steps), vermillion '×' = diverged.`,
           ],
           panels,
           maps.map((m) => ({ optimizer: m.optimizer, cells: m.cells })),
@@ -521,5 +517,3 @@ export const compare: Command = async (argv, io) => {
   io.stdout(`compare: report in ${join(out, "compare.md")} (${results.size} runs)\n`);
   return 0;
 };
-
-export { COMPARE_USAGE as compareUsage };

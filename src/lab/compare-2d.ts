@@ -4,7 +4,6 @@ import type { LandscapeMapSummary } from "./compare-report.js";
 import {
   basinMap,
   bestStepsOverLrs,
-  linSpace,
   logSpace,
   outcomeShares,
   secondAxisFor,
@@ -42,8 +41,31 @@ export function twoDSettings(quick: boolean): TwoDSettings {
           "six-hump-camel",
           "banana",
         ],
-    mapLandscapes: quick ? ["quadratic"] : ["quadratic", "rosenbrock"],
-    basinLandscapes: quick ? ["himmelblau"] : ["himmelblau", "six-hump-camel"],
+    // Every landscape of the profile gets both maps (a few seconds each).
+    mapLandscapes: quick
+      ? ["quadratic"]
+      : [
+          "quadratic",
+          "rosenbrock",
+          "beale",
+          "himmelblau",
+          "booth",
+          "rotated-quadratic",
+          "six-hump-camel",
+          "banana",
+        ],
+    basinLandscapes: quick
+      ? ["himmelblau"]
+      : [
+          "quadratic",
+          "rosenbrock",
+          "beale",
+          "himmelblau",
+          "booth",
+          "rotated-quadratic",
+          "six-hump-camel",
+          "banana",
+        ],
     lrs: logSpace(1e-4, 10, quick ? 11 : 26),
     secondValues: quick ? [0, 0.9] : [0, 0.5, 0.8, 0.9, 0.95, 0.99],
     steps: quick ? 200 : 1000,
@@ -125,5 +147,3 @@ export function runTwoD(optimizers: readonly StudyOptimizer[], settings: TwoDSet
 
 /** τ values for profiles: 1 … 100, log-spaced. */
 export const PROFILE_TAUS = logSpace(1, 100, 41);
-
-export { linSpace };

@@ -61,7 +61,7 @@ export function bookStudy(options: PresetOptions = {}): StudyConfig {
 
 /**
  * The fair tier: lr tuned with the same budget for everyone (log grid of half-decades around the default,
- * 7 points + 2 extension points, successive halving 500 → 1000 updates keeping 3, one tuning seed), selected on
+ * 7 points + 2 extension points, successive halving 500 → 1000 updates keeping 3, two tuning seeds), selected on
  * 1,000 validation images carved from the training split, then reporting seeds 1…N at full length.
  */
 export function fairStudy(options: PresetOptions = {}): StudyConfig {
@@ -87,7 +87,7 @@ export function fairStudy(options: PresetOptions = {}): StudyConfig {
         { iterations: Math.max(1, Math.round(iterations / 4)), keep: quick ? 2 : 3 },
         { iterations: Math.max(1, Math.round(iterations / 2)), keep: 1 },
       ],
-      tuningSeeds: [1001],
+      tuningSeeds: quick ? [1001] : [1001, 1002],
     },
   };
 }

@@ -15,6 +15,9 @@ import type { Panel } from "./svg.js";
 
 const MARGIN = { marginTop: 20, marginRight: 16, marginBottom: 40, marginLeft: 60 };
 
+/** Converged cells of a basin map, by the minimum reached: the blue-green end of Okabe–Ito, then black. */
+export const MINIMUM_COLORS = ["#0072B2", "#009E73", "#56B4E9", "#CC79A7", "#000000", "#F0E442"] as const;
+
 /** Colours of the three outcomes (Okabe–Ito: blue, orange, vermillion) and a letter so grey prints stay readable. */
 export const OUTCOME_STYLE: Record<Outcome, { color: string; letter: string }> = {
   converged: { color: "#0072B2", letter: "" },
@@ -244,8 +247,25 @@ export function profilePanel(
 export function outcomeMapPanel(
   document: Document,
   cells: readonly MapCell[],
-  options: { title: string; xLabel: string; yLabel: string; logX: boolean; width?: number; height?: number },
+  options: {
+    title: string;
+    xLabel: string;
+    yLabel: string;
+    logX: boolean;
+    /** Basin maps: colour converged cells by the minimum reached (its number in the landscape's list). */
+    byMinimum?: boolean;
+    width?: number;
+    height?: number;
+  },
 ): Panel {
+  const fill = (d: MapCell) =>
+    options.byMinimum && d.outcome === "converged" && d.minimum >= 0
+      ? MINIMUM_COLORS[d.minimum % MINIMUM_COLORS.length]
+      : OUTCOME_STYLE[d.outcome].color;
+  const letter = (d: MapCell) =>
+    options.byMinimum && d.outcome === "converged" && d.minimum >= 0
+      ? String(d.minimum + 1)
+      : OUTCOME_STYLE[d.outcome].letter;
   const width = options.width ?? 320;
   const height = options.height ?? 280;
   const xs = [...new Set(cells.map((c) => c.x))].sort((a, b) => a - b);
@@ -281,13 +301,13 @@ export function outcomeMapPanel(
       padding: 0,
     },
     marks: [
-      Plot.cell(rows, { x: "xi", y: "yi", fill: (d: MapCell) => OUTCOME_STYLE[d.outcome].color, inset: 0.2 }),
+      Plot.cell(rows, { x: "xi", y: "yi", fill, inset: 0.2 }),
       Plot.text(
-        rows.filter((r) => OUTCOME_STYLE[r.outcome].letter !== "" && xs.length <= 30),
+        rows.filter((r) => letter(r) !== "" && xs.length <= 30),
         {
           x: "xi",
           y: "yi",
-          text: (d: MapCell) => OUTCOME_STYLE[d.outcome].letter,
+          text: letter,
           fill: "white",
           fontSize: 8,
         },
