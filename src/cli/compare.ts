@@ -167,6 +167,7 @@ function studySection(
 ): ReportSection {
   const figures: RenderedFigure[] = [];
   const settings = studyLine(study);
+  const notes = caveats(study, summaries);
   figures.push(
     figure(
       `${study.name}-curves`,
@@ -222,9 +223,7 @@ function studySection(
     "",
     fairnessLedger(study, summaries),
     "",
-    ...(caveats(study, summaries).length > 0
-      ? ["### Caveats", "", ...caveats(study, summaries).map((c) => `- ${c}`), ""]
-      : []),
+    ...(notes.length > 0 ? ["### Caveats", "", ...notes.map((c) => `- ${c}`), ""] : []),
     ...figures.map((f) => `![${f.title}](${f.id}.png)\n\n${f.caption}\n`),
   ].join("\n");
   return {

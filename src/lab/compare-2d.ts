@@ -27,45 +27,24 @@ export interface TwoDSettings {
   readonly basinResolution: number;
 }
 
+/** The 2D problems of the fair tier: the reference functions with a known minimum, and a few classics. */
+export const FAIR_LANDSCAPES = [
+  "quadratic",
+  "rosenbrock",
+  "beale",
+  "himmelblau",
+  "booth",
+  "rotated-quadratic",
+  "six-hump-camel",
+  "banana",
+] as const;
+
 export function twoDSettings(quick: boolean): TwoDSettings {
   return {
-    landscapes: quick
-      ? ["quadratic", "rosenbrock"]
-      : [
-          "quadratic",
-          "rosenbrock",
-          "beale",
-          "himmelblau",
-          "booth",
-          "rotated-quadratic",
-          "six-hump-camel",
-          "banana",
-        ],
+    landscapes: quick ? ["quadratic", "rosenbrock"] : FAIR_LANDSCAPES,
     // Every landscape of the profile gets both maps (a few seconds each).
-    mapLandscapes: quick
-      ? ["quadratic"]
-      : [
-          "quadratic",
-          "rosenbrock",
-          "beale",
-          "himmelblau",
-          "booth",
-          "rotated-quadratic",
-          "six-hump-camel",
-          "banana",
-        ],
-    basinLandscapes: quick
-      ? ["himmelblau"]
-      : [
-          "quadratic",
-          "rosenbrock",
-          "beale",
-          "himmelblau",
-          "booth",
-          "rotated-quadratic",
-          "six-hump-camel",
-          "banana",
-        ],
+    mapLandscapes: quick ? ["quadratic"] : FAIR_LANDSCAPES,
+    basinLandscapes: quick ? ["himmelblau"] : FAIR_LANDSCAPES,
     lrs: logSpace(1e-4, 10, quick ? 11 : 26),
     secondValues: quick ? [0, 0.9] : [0, 0.5, 0.8, 0.9, 0.95, 0.99],
     steps: quick ? 200 : 1000,
