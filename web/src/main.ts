@@ -291,8 +291,11 @@ class Playground {
       guard(async () => {
         const canvas =
           this.state.view === "surface" ? "surface" : this.state.view === "stability" ? "stability" : "map";
+        const { exportPng } = await exports();
+        // WebGL keeps no drawing buffer between frames (faster on software GL): draw, then read in the same task.
+        if (canvas === "surface") this.surface?.render();
         const picture = canvas === "map" ? this.map.snapshot() : byId<HTMLCanvasElement>(canvas);
-        (await exports()).exportPng(picture, `optlab-${canvas}.png`);
+        exportPng(picture, `optlab-${canvas}.png`);
       }),
     );
     byId("export-gif").addEventListener(
