@@ -93,7 +93,7 @@ describe("hyperparameter checks", () => {
       'optimizer must be written as NAME or NAME:key=value,…, got "  "',
     );
     expect(messageOf(() => createOptimizer("torch-adam:foreach=true"))).toBe(
-      "torch-adam: foreach changes only how torch computes; optlab accepts it as false or null, got true",
+      "torch-adam: optlab accepts foreach only as false or null (its default), got true",
     );
   });
 });

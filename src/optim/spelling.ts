@@ -59,8 +59,12 @@ export function canonicalOptimizerName(name: string): string {
   return lookupIgnoringCase(foreignOptimizerNames.textbook, trimmed) ?? trimmed.toLowerCase();
 }
 
-/** torch implementation switches that change how, not what, is computed: accepted only at their no-op values. */
-const implementationFlags = new Set(["foreach", "capturable", "differentiable", "fused"]);
+/**
+ * Switches that change how, not what, is computed — torch's `foreach`, `capturable`, `differentiable`, `fused`
+ * and optax's `mu_dtype` (the moment's dtype, default: the parameters'), `mask` (which leaves get weight decay,
+ * default: all) — accepted only at their no-op values (false or null).
+ */
+const implementationFlags = new Set(["foreach", "capturable", "differentiable", "fused", "mu_dtype", "mask"]);
 
 const renamed: Readonly<Record<string, string>> = {
   learning_rate: "lr",
@@ -97,7 +101,7 @@ export function canonicalHyperparameters(
     if (implementationFlags.has(key)) {
       if (value === null || value === false || value === undefined) continue;
       throw new InputRangeError(
-        `${id}: ${key} changes only how torch computes; optlab accepts it as false or null, got ${show(value)}`,
+        `${id}: optlab accepts ${key} only as false or null (its default), got ${show(value)}`,
       );
     }
     if (key === "betas") {
