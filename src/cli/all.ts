@@ -424,7 +424,7 @@ export async function all(argv: string[], io: CliIO): Promise<number> {
   const out = values.out ?? "out";
   const started = performance.now();
   const quick = values.quick === true;
-  const seeds = intFlag("seeds", values.seeds, 2, 1, 100);
+  const seeds = intFlag("seeds", values.seeds, quick ? 2 : 3, 1, 100);
   io.stdout(`optlab all: the seed's experiments and the report, into ${resolve(out)}\n`);
   const settings: ReportSettings = { quick, mnistSeeds: seeds, remedySeeds: quick ? 2 : 1, io };
   const items = await writeReport(
