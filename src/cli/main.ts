@@ -27,7 +27,8 @@ const commands: Record<string, CommandEntry> = {
     load: async () => (await import("./experiment.js")).experiment,
   },
   all: {
-    summary: "the seed's 2D experiments, every figure and table, into one folder: optlab all [--out DIR]",
+    summary:
+      "the seed's experiments (2D, MNIST, §6) and the report answering its questions: optlab all [--out DIR] [--quick] [--seeds N]",
     load: async () => (await import("./all.js")).all,
   },
   serve: {
