@@ -290,7 +290,9 @@ describe("the playground in a headless browser", () => {
       JSON.stringify({ figure: "trajectories", function: "quadratic", steps: 0, optimizers: ["sgd"] }),
     );
     await page.setInputFiles("#load-json", broken);
-    await expect.poll(() => page.textContent("#file-error")).toMatch(/steps must be a whole number/);
+    await expect
+      .poll(() => page.textContent("#file-error"), { timeout: 10_000 })
+      .toMatch(/steps must be a whole number/);
     expect((await summary()).landscape).toBe("himmelblau");
   });
 
@@ -321,7 +323,7 @@ describe("the playground in a headless browser", () => {
     await shoot("surface");
     // The timeline drives the 3D view too: playing moves the heads along the paths without errors.
     await page.click("#play");
-    await expect.poll(async () => (await summary()).state.cursor).toBeGreaterThan(2);
+    await expect.poll(async () => (await summary()).state.cursor, { timeout: 10_000 }).toBeGreaterThan(2);
     await page.click("#play");
     expect(problems).toEqual([]);
     // From the 3D view, SVG export is the library's surface figure.
@@ -334,7 +336,7 @@ describe("the playground in a headless browser", () => {
   test("the stability map colours a grid and a click loads its setting", async () => {
     await page.click('.tabs button[data-view="stability"]');
     await page.selectOption("#stability-of", "1");
-    await expect.poll(() => page.textContent("#stability-caption")).toMatch(/runs in/);
+    await expect.poll(() => page.textContent("#stability-caption"), { timeout: 10_000 }).toMatch(/runs in/);
     await shoot("stability");
     const box = await page.locator("#stability").boundingBox();
     if (!box) throw new Error("no stability canvas");
@@ -363,7 +365,9 @@ describe("the playground in a headless browser", () => {
     await page.click('.tabs button[data-view="mnist"]');
     await shoot("mnist");
     await page.click("#mnist-stop");
-    await expect.poll(() => page.textContent("#mnist-status")).toMatch(/stopped after update/);
+    await expect
+      .poll(() => page.textContent("#mnist-status"), { timeout: 10_000 })
+      .toMatch(/stopped after update/);
   }, 180_000);
 
   test("performance: six optimizers × 300 steps re-run after a slider change, a landscape switch, playback", async () => {
