@@ -85,16 +85,18 @@ export function adabound(options: AdaboundOptions = {}): Optimizer<AdaboundState
   const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
 
-  const prepare = (state: AdaboundState) => {
+  // Step size and bounds of step t (no allocation: the loops read them from these three variables).
+  let stepSize = 0;
+  let lower = 0;
+  let upper = 0;
+  const prepare = (state: AdaboundState): void => {
     const t = ++state.t;
-    return {
-      stepSize: (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t),
-      lower: finalLr * (1 - 1 / (gamma * t + 1)),
-      upper: finalLr * (1 + 1 / (gamma * t)),
-    };
+    stepSize = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    lower = finalLr * (1 - 1 / (gamma * t + 1));
+    upper = finalLr * (1 + 1 / (gamma * t));
   };
   const plain = (params: FloatArray, grads: FloatArray, state: AdaboundState) => {
-    const { stepSize, lower, upper } = prepare(state);
+    prepare(state);
     const { m, v } = state;
     for (let i = 0; i < params.length; i++) {
       const g = grads[i] + weightDecay * params[i];
@@ -105,7 +107,7 @@ export function adabound(options: AdaboundOptions = {}): Optimizer<AdaboundState
     }
   };
   const withMaximum = (params: FloatArray, grads: FloatArray, state: AdaboundState) => {
-    const { stepSize, lower, upper } = prepare(state);
+    prepare(state);
     const { m, v, vMax } = state;
     for (let i = 0; i < params.length; i++) {
       const g = grads[i] + weightDecay * params[i];
