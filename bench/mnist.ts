@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { kernelWasmPath, projectRoot } from "../src/cli/mnist-kernels.js";
+import { kernelWasmPath } from "../src/cli/mnist-kernels.js";
 import { shareData, trainPairedInWorkers, workerScriptPath } from "../src/cli/mnist-parallel.js";
 import { loadMnistSample } from "../src/data/mnist-sample.js";
 import { median } from "../src/lab/stats.js";
@@ -42,7 +42,7 @@ export function flopsPerIteration(config: NetworkConfig, batch: number): number 
 const module = compileKernels(readFileSync(kernelWasmPath()));
 const data = loadMnistSample();
 const shared = shareData(data);
-const script = workerScriptPath(projectRoot());
+const script = workerScriptPath();
 const cores = availableParallelism();
 const workers = Math.min(Number(values.workers ?? Math.min(2, cores)), W1_OPTIMIZERS.length);
 

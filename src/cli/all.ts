@@ -1,7 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { cpus } from "node:os";
+import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type ExperimentRun, type OptimizerRun, runExperiment } from "../lab/experiment.js";
 import { trajectoryMetrics } from "../lab/metrics.js";
 import { timeOptimizers, timingCsv, timingMarkdown } from "../lab/timing.js";
@@ -12,6 +10,7 @@ import { svgToPng } from "../plot/node/png.js";
 import { escapeXml } from "../plot/svg.js";
 import { timingFigure } from "../plot/timing.js";
 import { InputRangeError, show } from "../util/errors.js";
+import { projectPath } from "../util/project.js";
 import { intFlag, parseCommandArgs } from "./args.js";
 import { readExperimentFile } from "./experiment.js";
 import { writeFigureFiles } from "./figure.js";
@@ -20,6 +19,7 @@ import { type CliIO, writeFileAtomic } from "./io.js";
 import {
   answersHtml,
   buildMeasurements,
+  machineLine,
   type ReportFacts,
   type ReportSettings,
   runMnistPart,
@@ -81,14 +81,9 @@ export const TIMED_OPTIMIZERS = [
 /** The tolerance of "steps to tolerance" in the metrics and timing tables (the seed's §4.4 asks f ≤ 1e-3). */
 export const TOLERANCE = 1e-3;
 
-/** The repository's `experiments/` folder, found by walking up from this module (src/ or build/src/). */
+/** The repository's `experiments/` folder. */
 export function experimentsFolder(): string {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 8; depth++) {
-    if (existsSync(join(folder, "experiments", "trajectories.json"))) return join(folder, "experiments");
-    folder = dirname(folder);
-  }
-  throw new Error(`optlab: experiments/ not found above ${import.meta.url}`);
+  return projectPath("experiments");
 }
 
 /** A figure of the seed from its experiment file. */
@@ -109,11 +104,6 @@ function htmlTable(header: readonly string[], rows: readonly (readonly string[])
   return `<table>\n${head}\n${body}\n</table>`;
 }
 
-function environmentLine(): string {
-  const cpu = cpus()[0]?.model?.trim() ?? "unknown CPU";
-  return `Node ${process.version} on ${process.platform}/${process.arch}, ${cpus().length} × ${cpu}`;
-}
-
 /** The seed's §4.4 done properly: time per step and time to f ≤ 1e-3, as table and chart. */
 export function timingItem(context: ReportContext): ReportItem {
   const landscape = getLandscape("quadratic");
@@ -121,7 +111,7 @@ export function timingItem(context: ReportContext): ReportItem {
   const report = timeOptimizers(landscape, TIMED_OPTIMIZERS, start, { tolerance: TOLERANCE });
   context.facts.timing = report;
   const title = `Time per optimizer step and time to reach f ≤ ${TOLERANCE} on f(x, y) = x²/20 + y², from (−7, 2)`;
-  const method = `Median over ${report.repetitions} repetitions after ${report.warmup} warm-up repetitions; one repetition times ${report.stepsPerRepetition} steps (per-step figures) or ${report.runsPerRepetition} whole runs to the tolerance (at most ${report.maxSteps} steps, f evaluated after every step to check it). The step alone is timed on a fixed gradient; gradient + step from the start. Bars: interquartile range. ${environmentLine()}. Compare within one run only: the machine is shared and noisy.`;
+  const method = `Median over ${report.repetitions} repetitions after ${report.warmup} warm-up repetitions; one repetition times ${report.stepsPerRepetition} steps (per-step figures) or ${report.runsPerRepetition} whole runs to the tolerance (at most ${report.maxSteps} steps, f evaluated after every step to check it). The step alone is timed on a fixed gradient; gradient + step from the start. Bars: interquartile range. ${machineLine()}. Compare within one run only: the machine is shared and noisy.`;
   const svg = timingFigure(context.document, report, "timing", title, [method]);
   const markdown = `# ${title}\n\n${method}\n\n${timingMarkdown(report)}`;
   writeFileAtomic(join(context.folder, "timing.svg"), svg);
@@ -130,7 +120,7 @@ export function timingItem(context: ReportContext): ReportItem {
   writeFileAtomic(join(context.folder, "timing.csv"), timingCsv(report));
   writeFileAtomic(
     join(context.folder, "timing.json"),
-    `${JSON.stringify({ ...report, environment: environmentLine() }, null, 1)}\n`,
+    `${JSON.stringify({ ...report, environment: machineLine() }, null, 1)}\n`,
   );
   const rows = report.timings.map((t) => [
     t.label,

@@ -1,9 +1,10 @@
 import { join } from "node:path";
 import * as Plot from "@observablehq/plot";
+import { median } from "../lab/stats.js";
 import { legendPanel } from "../plot/legend.js";
 import { createDocument } from "../plot/node/dom.js";
 import { svgToPng } from "../plot/node/png.js";
-import { seriesStyle } from "../plot/palette.js";
+import { lineStyle, seriesStyle } from "../plot/palette.js";
 import { composeFigure } from "../plot/svg.js";
 import { writeFileAtomic } from "./io.js";
 import type { CollectedRun, RunHeader } from "./mnist-results.js";
@@ -11,13 +12,7 @@ import type { CollectedRun, RunHeader } from "./mnist-results.js";
 /** Median over seeds, position by position (the curves of one optimizer all have the same length). */
 function medianCurve(curves: readonly ArrayLike<number>[]): number[] {
   const length = Math.min(...curves.map((c) => c.length));
-  const out: number[] = [];
-  for (let i = 0; i < length; i++) {
-    const values = curves.map((c) => c[i]).sort((a, b) => a - b);
-    const mid = values.length >> 1;
-    out.push(values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2);
-  }
-  return out;
+  return Array.from({ length }, (_, i) => median(curves.map((c) => c[i])));
 }
 
 function settingsLine(header: RunHeader, description: string): string {
@@ -67,9 +62,7 @@ export function mnistLossFigure(
       Plot.line(smooth, {
         x: "iteration",
         y: "value",
-        stroke: style.color,
-        strokeWidth: 1.8,
-        strokeDasharray: style.dash === "none" ? undefined : style.dash,
+        ...lineStyle(style, 1.8),
       }),
       Plot.dot(
         smooth.filter((row) => row.iteration % 100 === 0 && row.value <= 1),
@@ -121,15 +114,13 @@ export function mnistAccuracyFigure(
       const values = mine.flatMap((run) =>
         run.evaluations.filter((e) => e.iteration === iteration).map((e) => 100 * e.testAccuracy),
       );
-      return { iteration, value: medianCurve(values.map((v) => [v]))[0] };
+      return { iteration, value: median(values) };
     });
     marks.push(
       Plot.line(rows, {
         x: "iteration",
         y: "value",
-        stroke: style.color,
-        strokeWidth: 1.8,
-        strokeDasharray: style.dash === "none" ? undefined : style.dash,
+        ...lineStyle(style, 1.8),
       }),
       Plot.dot(rows, { x: "iteration", y: "value", symbol: style.marker, r: 3.2, fill: style.color }),
     );

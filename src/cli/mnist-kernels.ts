@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { BatchEngineFactory } from "../nn/engine.js";
 import { compileKernels } from "../nn/kernels/wasm-kernels.js";
 import type { NetworkConfig } from "../nn/layout.js";
 import { createReferenceEngine } from "../nn/reference-engine.js";
 import { createWasmEngineFactory } from "../nn/wasm-engine.js";
 import { InputRangeError, InputTypeError } from "../util/errors.js";
+import { projectPath } from "../util/project.js";
 
 export interface EngineChoice {
   readonly kind: string;
@@ -16,22 +15,9 @@ export interface EngineChoice {
   readonly note?: string;
 }
 
-/** The project root: the nearest folder above this file holding optlab's package.json. */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, "package.json");
-    if (existsSync(candidate) && JSON.parse(readFileSync(candidate, "utf8")).name === "optlab") return dir;
-    const parent = dirname(dir);
-    if (parent === dir)
-      throw new Error(`optlab: cannot find the project root above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
 /** Where `npm run build:wasm` (run by `npm ci` through `prepare`) writes the SIMD kernels. */
 export function kernelWasmPath(): string {
-  return join(projectRoot(), "build", "wasm", "kernels.wasm");
+  return projectPath("build", "wasm", "kernels.wasm");
 }
 
 let compiled: WebAssembly.Module | undefined;

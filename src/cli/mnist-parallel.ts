@@ -1,20 +1,16 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DataSplit, ImageSet } from "../data/types.js";
 import type { TrainingCallbacks, TrainingCheckpoint, TrainingPlan } from "../lab/train.js";
 import type { NetworkConfig } from "../nn/layout.js";
 import { InputRangeError } from "../util/errors.js";
+import { builtCliScript } from "../util/project.js";
 import type { WorkerTask } from "./mnist-worker.js";
 
 /** The compiled worker script, or null when only the TypeScript sources exist (e.g. under Vitest without a build). */
-export function workerScriptPath(projectRoot: string): string | null {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = here.endsWith(".js")
-    ? join(here, "..", "mnist-worker.js")
-    : join(projectRoot, "build", "src", "cli", "mnist-worker.js");
-  return existsSync(sibling) ? sibling : null;
+export function workerScriptPath(): string | null {
+  const script = builtCliScript("mnist-worker.js");
+  return existsSync(script) ? script : null;
 }
 
 function shareImages(set: ImageSet): ImageSet {

@@ -1,4 +1,5 @@
 import { smoothCurve } from "../lab/smooth.js";
+import { spreadOf } from "../lab/stats.js";
 import type { EvaluationRecord, LossChunk } from "../lab/train.js";
 
 /** The first line of `mnist-results.jsonl`: the settings a `--resume` must match. */
@@ -76,10 +77,8 @@ export interface Spread {
 }
 
 export function spread(values: readonly number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+  const { median, min, max } = spreadOf(values);
+  return { median, min, max };
 }
 
 export function summarize(runs: readonly CollectedRun[], labels: readonly string[]): SummaryRow[] {

@@ -15,7 +15,7 @@ import { InputRangeError, InputTypeError } from "../util/errors.js";
 import { intFlag, numberFlag, parseCommandArgs } from "./args.js";
 import { type CliIO, processIO, writeFileAtomic } from "./io.js";
 import type { Command } from "./main.js";
-import { chooseEngine, projectRoot } from "./mnist-kernels.js";
+import { chooseEngine } from "./mnist-kernels.js";
 import { shareData, trainPairedInWorkers, workerScriptPath } from "./mnist-parallel.js";
 import { TrainingProgress } from "./mnist-progress.js";
 import { collectRuns, type ResultLine, type RunHeader, summarize, summaryTable } from "./mnist-results.js";
@@ -162,7 +162,7 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
   checkNetworkConfig(config);
   const engineChoice = await chooseEngine(values.engine ?? "auto", config);
   if (engineChoice.note) io.stderr(`optlab mnist: ${engineChoice.note}\n`);
-  const workerScript = workerScriptPath(projectRoot());
+  const workerScript = workerScriptPath();
   const defaultWorkers = workerScript ? Math.min(availableParallelism(), specs.length) : 1;
   const workers = Math.min(intFlag("workers", values.workers, defaultWorkers, 1, 64), specs.length);
   if (workers > 1 && !workerScript) {

@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { checkRunSpec, executeRunSpec, type RunResult, type RunSpec } from "../lab/runspec.js";
+import { builtCliScript } from "../util/project.js";
 import { nodeRunEnvironment } from "./run-environment.js";
 
 export interface PoolOptions {
@@ -12,17 +10,6 @@ export interface PoolOptions {
   readonly engine?: "auto" | "wasm" | "reference";
   /** Called as each run finishes, in completion order (write it down at once: that is what makes resume work). */
   onResult(result: RunResult, done: number, total: number): void;
-}
-
-/** The compiled worker script (worker threads run built JavaScript, not TypeScript sources). */
-function workerScript(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const beside = join(here, "run-worker.js");
-  if (existsSync(beside)) return beside;
-  // Running from sources (tests): use the build that `npm test`/`npm ci` made.
-  let dir = here;
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  return join(dir, "build", "src", "cli", "run-worker.js");
 }
 
 export function defaultWorkers(): number {
@@ -44,7 +31,7 @@ export async function runPool(specs: readonly RunSpec[], options: PoolOptions): 
       options.onResult(executeRunSpec(checkRunSpec(spec), environment), ++done, total);
     return;
   }
-  const script = workerScript();
+  const script = builtCliScript("run-worker.js");
   let next = 0;
   let failure: Error | null = null;
   await Promise.all(

@@ -9,6 +9,8 @@ import { nextRuns, summarizeStudy } from "../lab/study.js";
 import { remediesStudy } from "../lab/study-presets.js";
 import type { TimingReport } from "../lab/timing.js";
 import { getLandscape } from "../landscapes/index.js";
+import { escapeXml } from "../plot/svg.js";
+import { optlabVersion } from "../util/project.js";
 import { writeFigureFiles } from "./figure.js";
 import { howToRead } from "./how-to-read.js";
 import { type CliIO, writeFileAtomic } from "./io.js";
@@ -41,14 +43,6 @@ export interface ReportFacts {
 export function machineLine(): string {
   const cpu = cpus()[0]?.model?.trim() ?? "unknown CPU";
   return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} on ${process.platform}/${process.arch}`;
-}
-
-export function optlabVersion(): string {
-  try {
-    return JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version;
-  } catch {
-    return JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
-  }
 }
 
 /** The MNIST run's flags (the seed's §8: 2000 updates of 128, the book's defaults) and the quick version. */
@@ -204,10 +198,6 @@ export function buildMeasurements(runs: ExperimentRuns, facts: ReportFacts, tole
   };
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
 /** report.md and report.json: one entry per question, with the settings and the command that reproduces it. */
 export function writeAnswers(
   folder: string,
@@ -273,19 +263,19 @@ export function writeAnswers(
 /** The answers as HTML for index.html (text only: every value is escaped). */
 export function answersHtml(facts: ReportFacts): string {
   if (!facts.answers) return "";
-  const settings = (facts.settingsLines ?? []).map((l) => `<li>${escapeHtml(l)}</li>`).join("\n");
+  const settings = (facts.settingsLines ?? []).map((l) => `<li>${escapeXml(l)}</li>`).join("\n");
   const entries = facts.answers.map((a) => {
     const paragraphs = a.answer
       .split("\n")
-      .map((p) => `<p>${escapeHtml(p)}</p>`)
+      .map((p) => `<p>${escapeXml(p)}</p>`)
       .join("\n");
     const figures = a.figures
       .map(
         (f) =>
-          `<a href="#${escapeHtml(f)}"><img class="thumb" src="${escapeHtml(f)}.png" alt="${escapeHtml(f)}"></a>`,
+          `<a href="#${escapeXml(f)}"><img class="thumb" src="${escapeXml(f)}.png" alt="${escapeXml(f)}"></a>`,
       )
       .join("\n");
-    return `<section class="answer" id="q${escapeHtml(a.id)}">\n<h2>${escapeHtml(a.id)}. ${escapeHtml(a.question)}</h2>\n${paragraphs}\n${figures}\n</section>`;
+    return `<section class="answer" id="q${escapeXml(a.id)}">\n<h2>${escapeXml(a.id)}. ${escapeXml(a.question)}</h2>\n${paragraphs}\n${figures}\n</section>`;
   });
   return `<h1>optlab report: the seed's questions, answered with this run's measurements</h1>\n<ul class="settings">\n${settings}\n</ul>\n${entries.join("\n")}\n<h1>Every figure and table</h1>`;
 }

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, extname, join, normalize, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { extname, join, normalize, resolve, sep } from "node:path";
 import { InputRangeError, show } from "../util/errors.js";
+import { projectPath } from "../util/project.js";
 import { intFlag, parseCommandArgs } from "./args.js";
 import type { CliIO } from "./io.js";
 
@@ -21,21 +21,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".wasm": "application/wasm",
 };
 
-/** The project root: the nearest folder above this file whose package.json is optlab's. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, "package.json");
-    if (existsSync(candidate) && JSON.parse(readFileSync(candidate, "utf8")).name === "optlab") return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`optlab serve: cannot find the project root above ${dir}`);
-    dir = parent;
-  }
-}
-
 /** Where `npm run build:web` writes the playground. */
 export function defaultSiteDir(): string {
-  return join(projectRoot(), "dist");
+  return projectPath("dist");
 }
 
 /**

@@ -20,8 +20,16 @@ export function quantile(sample: readonly number[], q: number): number {
   );
 }
 
+/** The middle value, or the mean of the two middle values (as numpy.median). */
+function medianSorted(sorted: readonly number[]): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 export function median(sample: readonly number[]): number {
-  return quantile(sample, 0.5);
+  return medianSorted([...sample].sort((a, b) => a - b));
 }
 
 export function mean(sample: readonly number[]): number {
@@ -80,7 +88,7 @@ export interface Spread {
 export function spreadOf(sample: readonly number[]): Spread {
   const sorted = [...sample].sort((a, b) => a - b);
   return {
-    median: quantileSorted(sorted, 0.5),
+    median: medianSorted(sorted),
     q1: quantileSorted(sorted, 0.25),
     q3: quantileSorted(sorted, 0.75),
     min: sorted[0] ?? Number.NaN,

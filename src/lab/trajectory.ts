@@ -212,7 +212,20 @@ export function runTrajectory(options: TrajectoryOptions): Trajectory {
   const dim = c.landscape.dim;
   const b = allocate(c.steps, dim, c.dtype);
   const { stepsRun, divergence } = simulate(c, b);
-  const cut = stepsRun < c.steps;
+  // Cut to the accepted iterates by copying, so the result owns exactly its data.
+  const cut = (a: Float64Array, n: number) => (stepsRun < c.steps ? a.slice(0, n) : a);
+  return assemble(c, b, stepsRun, divergence, cut);
+}
+
+/** The Trajectory of a finished simulation, its arrays cut to the accepted iterates by `cut` (copy or view). */
+function assemble(
+  c: Checked,
+  b: Buffers,
+  stepsRun: number,
+  divergence: Divergence | null,
+  cut: (array: Float64Array, length: number) => Float64Array,
+): Trajectory {
+  const dim = c.landscape.dim;
   return {
     landscapeId: c.landscape.id,
     optimizerId: c.optimizer.id,
@@ -220,9 +233,9 @@ export function runTrajectory(options: TrajectoryOptions): Trajectory {
     dtype: c.dtype,
     steps: c.steps,
     stepsRun,
-    iterates: cut ? b.iterates.slice(0, (stepsRun + 1) * dim) : b.iterates,
-    loss: cut ? b.loss.slice(0, stepsRun + 1) : b.loss,
-    gradNorm: cut ? b.gradNorm.slice(0, stepsRun + 1) : b.gradNorm,
+    iterates: cut(b.iterates, (stepsRun + 1) * dim),
+    loss: cut(b.loss, stepsRun + 1),
+    gradNorm: cut(b.gradNorm, stepsRun + 1),
     divergence,
     bound: c.bound,
   };
@@ -255,19 +268,7 @@ export function createTrajectoryRunner(): TrajectoryRunner {
         buffers = allocate(capacitySteps, dim, c.dtype);
       }
       const { stepsRun, divergence } = simulate(c, buffers);
-      return {
-        landscapeId: c.landscape.id,
-        optimizerId: c.optimizer.id,
-        dim,
-        dtype: c.dtype,
-        steps: c.steps,
-        stepsRun,
-        iterates: buffers.iterates.subarray(0, (stepsRun + 1) * dim),
-        loss: buffers.loss.subarray(0, stepsRun + 1),
-        gradNorm: buffers.gradNorm.subarray(0, stepsRun + 1),
-        divergence,
-        bound: c.bound,
-      };
+      return assemble(c, buffers, stepsRun, divergence, (a, n) => a.subarray(0, n));
     },
   };
 }

@@ -3,7 +3,7 @@ import type { MapCell, Outcome } from "../lab/landscape-maps.js";
 import type { OptimizerSummary } from "../lab/study.js";
 import { curveBands } from "../lab/study.js";
 import { legendPanel } from "./legend.js";
-import { DIVERGENCE_COLOR, seriesStyle } from "./palette.js";
+import { DIVERGENCE_COLOR, lineStyle, seriesStyle } from "./palette.js";
 import { logTick } from "./series.js";
 import type { Panel } from "./svg.js";
 
@@ -49,9 +49,7 @@ export function curvesPanel(
       Plot.line(bands, {
         x: "x",
         y: "median",
-        stroke: style.color,
-        strokeWidth: 1.6,
-        strokeDasharray: style.dash === "none" ? undefined : style.dash,
+        ...lineStyle(style, 1.6),
       }),
       Plot.dot(
         bands.filter((_, k) => k % Math.max(1, Math.ceil(bands.length / 10)) === 0),
@@ -111,8 +109,7 @@ export function sensitivityPanel(
       Plot.line(mine, {
         x: "lr",
         y: "score",
-        stroke: style.color,
-        strokeDasharray: style.dash === "none" ? undefined : style.dash,
+        ...lineStyle(style),
       }),
       Plot.dot(mine, { x: "lr", y: "score", symbol: style.marker, fill: style.color, r: 3.2 }),
       Plot.dot(
@@ -220,9 +217,7 @@ export function profilePanel(
         x: "tau",
         y: "rho",
         curve: "step-after",
-        stroke: style.color,
-        strokeWidth: 1.8,
-        strokeDasharray: style.dash === "none" ? undefined : style.dash,
+        ...lineStyle(style, 1.8),
       }),
       Plot.dot(
         rows.filter((_, k) => k % 4 === 0),

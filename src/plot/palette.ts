@@ -32,6 +32,18 @@ export function seriesStyle(index: number): SeriesStyle {
   return { color: OKABE_ITO[i], marker: MARKERS[i], dash: DASHES[i] };
 }
 
+/** Plot line options for a series: its colour, the given width and its dash pattern. */
+export function lineStyle(
+  style: SeriesStyle,
+  strokeWidth = 1.5,
+): { stroke: string; strokeWidth: number; strokeDasharray: string | undefined } {
+  return {
+    stroke: style.color,
+    strokeWidth,
+    strokeDasharray: style.dash === "none" ? undefined : style.dash,
+  };
+}
+
 /** Colour of the divergence marker and its label. */
 export const DIVERGENCE_COLOR = "#D55E00";
 /** Colour of contour lines: neutral so the coloured paths stand out. */

@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import { clipPath } from "./clip.js";
-import { DIVERGENCE_COLOR, type SeriesStyle } from "./palette.js";
+import { DIVERGENCE_COLOR, lineStyle, type SeriesStyle } from "./palette.js";
 import type { Panel } from "./svg.js";
 import type { MarkedPoint, PathSeries, ScalarGrid, Window } from "./types.js";
 
@@ -109,9 +109,7 @@ export function planarPanel(document: Document, options: PlanarPanelOptions): Pa
         x: "x",
         y: "y",
         z: "piece",
-        stroke: style.color,
-        strokeWidth: 1.6,
-        strokeDasharray: style.dash === "none" ? undefined : style.dash,
+        ...lineStyle(style, 1.6),
       }),
       Plot.dot(thinDots(clipped.dots, 40), {
         x: "x",

@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import { DIVERGENCE_COLOR, type SeriesStyle } from "./palette.js";
+import { DIVERGENCE_COLOR, lineStyle, type SeriesStyle } from "./palette.js";
 import type { Panel } from "./svg.js";
 import type { StepSeries } from "./types.js";
 
@@ -91,9 +91,7 @@ export function seriesPanel(
       Plot.line(cut.rows, {
         x: "step",
         y: "value",
-        stroke: style.color,
-        strokeWidth: 1.6,
-        strokeDasharray: style.dash === "none" ? undefined : style.dash,
+        ...lineStyle(style, 1.6),
       }),
       Plot.dot(
         cut.rows.filter((_, i) => i % every === 0),

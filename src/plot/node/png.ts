@@ -1,23 +1,18 @@
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
+import { projectPath } from "../../util/project.js";
 
 const FONT_RELATIVE = join("assets", "fonts", "DejaVuSans.ttf");
 
 /**
  * The bundled font (DejaVu Sans, Bitstream Vera licence, assets/fonts/): resvg draws no text
- * without a font file, and a fresh machine may have no system fonts. Found by walking up from this
- * module, which works both from `src/` (tests) and from `build/src/` (the installed command).
+ * without a font file, and a fresh machine may have no system fonts.
  */
 export function bundledFontPath(): string {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 8; depth++) {
-    const candidate = join(folder, FONT_RELATIVE);
-    if (existsSync(candidate)) return candidate;
-    folder = dirname(folder);
-  }
-  throw new Error(`optlab: bundled font ${FONT_RELATIVE} not found above ${import.meta.url}`);
+  const path = projectPath(FONT_RELATIVE);
+  if (!existsSync(path)) throw new Error(`optlab: bundled font ${path} not found`);
+  return path;
 }
 
 export interface PngOptions {
