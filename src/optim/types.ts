@@ -64,8 +64,17 @@ export interface Optimizer<S extends OptimizerState = OptimizerState> {
   readonly id: string;
   readonly hp: Hyperparameters;
   readonly meta: OptimizerMeta;
-  init(n: number, dtype?: DType): S;
+  /**
+   * `shape` is the parameter's shape when it is a matrix (`[rows, cols]`, flat row-major); optimizers that
+   * treat matrices differently (Muon, Adafactor, SOAP, …) read it here and keep it in their state.
+   */
+  init(n: number, dtype?: DType, shape?: readonly number[]): S;
   step(params: FloatArray, grads: FloatArray, state: S): void;
+  /**
+   * Where the loss should be evaluated when it is not the training point (Schedule-Free's x, ASGD's
+   * averaged iterate): writes that point into `out`. Absent when the iterate itself is the answer.
+   */
+  evaluationPoint?(params: FloatArray, state: S, out: FloatArray): void;
 }
 
 /** Makes a zero-filled array of the requested precision. */
