@@ -20,6 +20,7 @@ export const adabeliefMeta: OptimizerMeta = {
     "\\theta \\leftarrow \\theta - \\eta\\,\\frac{\\hat m}{\\sqrt{s/(1-\\beta_2^t)} + \\epsilon}",
   ],
   state: {
+    lr: "learning rate of the next step (a schedule may change it)",
     t: "step counter",
     m: "first moment, starts at 0",
     s: "moving average of the squared prediction error e² (plus ε_root each step), starts at 0",
@@ -49,6 +50,7 @@ export interface AdabeliefOptions {
 }
 export interface AdabeliefState {
   [field: string]: number | FloatArray;
+  lr: number;
   t: number;
   m: FloatArray;
   s: FloatArray;
@@ -56,7 +58,6 @@ export interface AdabeliefState {
 
 export function adabelief(options: AdabeliefOptions = {}): Optimizer<AdabeliefState> {
   const hp = resolveHyperparameters(adabeliefMeta, { ...options });
-  const negativeLr = -(hp.lr as number);
   const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const eps = hp.eps as number;
@@ -68,8 +69,14 @@ export function adabelief(options: AdabeliefOptions = {}): Optimizer<AdabeliefSt
     id: adabeliefMeta.id,
     hp,
     meta: adabeliefMeta,
-    init: (n: number, dtype?: DType) => ({ t: 0, m: zeros(n, dtype), s: zeros(n, dtype) }),
+    init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
+      t: 0,
+      m: zeros(n, dtype),
+      s: zeros(n, dtype),
+    }),
     step(params: FloatArray, grads: FloatArray, state: AdabeliefState) {
+      const negativeLr = -state.lr;
       const t = ++state.t;
       const bc1 = 1 - beta1 ** t;
       const bc2 = 1 - beta2 ** t;

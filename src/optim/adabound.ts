@@ -18,6 +18,7 @@ export const adaboundMeta: OptimizerMeta = {
     "\\theta \\leftarrow \\theta - \\operatorname{clip}\\!\\left(\\frac{\\eta\\sqrt{1-\\beta_2^t}/(1-\\beta_1^t)}{\\sqrt v + \\epsilon}, \\eta_l, \\eta_u\\right) m",
   ],
   state: {
+    lr: "learning rate of the next step (a schedule may change it)",
     t: "step counter",
     m: "first moment, starts at 0",
     v: "second moment, starts at 0",
@@ -66,6 +67,7 @@ export interface AdaboundOptions {
 }
 export interface AdaboundState {
   [field: string]: number | FloatArray;
+  lr: number;
   t: number;
   m: FloatArray;
   v: FloatArray;
@@ -74,7 +76,6 @@ export interface AdaboundState {
 
 export function adabound(options: AdaboundOptions = {}): Optimizer<AdaboundState> {
   const hp = resolveHyperparameters(adaboundMeta, { ...options });
-  const lr = hp.lr as number;
   const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const finalLr = hp.finalLr as number;
@@ -91,7 +92,7 @@ export function adabound(options: AdaboundOptions = {}): Optimizer<AdaboundState
   let upper = 0;
   const prepare = (state: AdaboundState): void => {
     const t = ++state.t;
-    stepSize = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    stepSize = (state.lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
     lower = finalLr * (1 - 1 / (gamma * t + 1));
     upper = finalLr * (1 + 1 / (gamma * t));
   };
@@ -123,6 +124,7 @@ export function adabound(options: AdaboundOptions = {}): Optimizer<AdaboundState
     hp,
     meta: adaboundMeta,
     init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
       t: 0,
       m: zeros(n, dtype),
       v: zeros(n, dtype),

@@ -28,7 +28,11 @@ export const adadeltaMeta: OptimizerMeta = {
     "u \\leftarrow \\rho u + (1-\\rho)\\,\\Delta^2",
     "\\theta \\leftarrow \\theta - \\eta\\,\\Delta",
   ],
-  state: { v: "moving average of g², starts at 0", u: "moving average of Δ², starts at 0" },
+  state: {
+    lr: "learning rate of the next step (a schedule may change it)",
+    v: "moving average of g², starts at 0",
+    u: "moving average of Δ², starts at 0",
+  },
   hyperparameters: [
     num("lr", "η", 1, lrRange, "multiplier of the step (the paper has none: η = 1)"),
     num("rho", "ρ", 0.9, unitClosedRange, "decay of both averages"),
@@ -52,14 +56,14 @@ export interface AdadeltaOptions {
   maximize?: boolean;
 }
 export interface AdadeltaState {
-  [field: string]: FloatArray;
+  [field: string]: number | FloatArray;
+  lr: number;
   v: FloatArray;
   u: FloatArray;
 }
 
 export function adadelta(options: AdadeltaOptions = {}): Optimizer<AdadeltaState> {
   const hp = resolveHyperparameters(adadeltaMeta, { ...options });
-  const negativeLr = -(hp.lr as number);
   const rho = hp.rho as number;
   const oneMinusRho = 1 - rho;
   const eps = hp.eps as number;
@@ -68,8 +72,9 @@ export function adadelta(options: AdadeltaOptions = {}): Optimizer<AdadeltaState
     id: adadeltaMeta.id,
     hp,
     meta: adadeltaMeta,
-    init: (n: number, dtype?: DType) => ({ v: zeros(n, dtype), u: zeros(n, dtype) }),
-    step(params: FloatArray, grads: FloatArray, { v, u }: AdadeltaState) {
+    init: (n: number, dtype?: DType) => ({ lr: hp.lr as number, v: zeros(n, dtype), u: zeros(n, dtype) }),
+    step(params: FloatArray, grads: FloatArray, { lr, v, u }: AdadeltaState) {
+      const negativeLr = -lr;
       for (let i = 0; i < params.length; i++) {
         const g = sign * grads[i] + coupled * params[i];
         v[i] = rho * v[i] + oneMinusRho * g * g;

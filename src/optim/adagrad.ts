@@ -10,7 +10,10 @@ export const adagradMeta: OptimizerMeta = {
   family: "book",
   formula: ["h ← h + g²", "θ ← θ − η·g / (√h + 1e-7)"],
   latex: ["h \\leftarrow h + g^2", "\\theta \\leftarrow \\theta - \\frac{\\eta\\, g}{\\sqrt{h} + 10^{-7}}"],
-  state: { h: "sum of squared gradients, starts at 0" },
+  state: {
+    lr: "learning rate of the next step (a schedule may change it)",
+    h: "sum of squared gradients, starts at 0",
+  },
   hyperparameters: [
     num("lr", "η", 0.01, lrRange, "learning rate (divided by the root of the summed squares)"),
   ],
@@ -25,19 +28,19 @@ export interface AdagradOptions {
   lr?: number;
 }
 export interface AdagradState {
-  [field: string]: FloatArray;
+  [field: string]: number | FloatArray;
+  lr: number;
   h: FloatArray;
 }
 
 export function adagrad(options: AdagradOptions = {}): Optimizer<AdagradState> {
   const hp = resolveHyperparameters(adagradMeta, { ...options });
-  const lr = hp.lr as number;
   return {
     id: adagradMeta.id,
     hp,
     meta: adagradMeta,
-    init: (n: number, dtype?: DType) => ({ h: zeros(n, dtype) }),
-    step(params: FloatArray, grads: FloatArray, { h }: AdagradState) {
+    init: (n: number, dtype?: DType) => ({ lr: hp.lr as number, h: zeros(n, dtype) }),
+    step(params: FloatArray, grads: FloatArray, { lr, h }: AdagradState) {
       for (let i = 0; i < params.length; i++) {
         const g = grads[i];
         h[i] += g * g;

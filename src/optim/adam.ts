@@ -21,6 +21,7 @@ export const adamMeta: OptimizerMeta = {
     "\\theta \\leftarrow \\theta - \\frac{\\eta_t\\, m}{\\sqrt{v} + 10^{-7}}",
   ],
   state: {
+    lr: "learning rate of the next step (a schedule may change it)",
     t: "step counter",
     m: "first moment (mean of g), starts at 0",
     v: "second moment (mean of g²), starts at 0",
@@ -46,6 +47,7 @@ export interface AdamOptions {
 }
 export interface AdamState {
   [field: string]: number | FloatArray;
+  lr: number;
   t: number;
   m: FloatArray;
   v: FloatArray;
@@ -53,7 +55,6 @@ export interface AdamState {
 
 export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
   const hp = resolveHyperparameters(adamMeta, { ...options });
-  const lr = hp.lr as number;
   const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const oneMinusBeta1 = 1 - beta1;
@@ -62,8 +63,14 @@ export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
     id: adamMeta.id,
     hp,
     meta: adamMeta,
-    init: (n: number, dtype?: DType) => ({ t: 0, m: zeros(n, dtype), v: zeros(n, dtype) }),
+    init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
+      t: 0,
+      m: zeros(n, dtype),
+      v: zeros(n, dtype),
+    }),
     step(params: FloatArray, grads: FloatArray, state: AdamState) {
+      const lr = state.lr;
       const t = ++state.t;
       const lrT = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
       const { m, v } = state;

@@ -19,6 +19,7 @@ export const adamaxMeta: OptimizerMeta = {
     "\\theta \\leftarrow \\theta - \\frac{\\eta}{1-\\beta_1^t}\\,\\frac{m}{u}",
   ],
   state: {
+    lr: "learning rate of the next step (a schedule may change it)",
     t: "step counter",
     m: "first moment, starts at 0",
     u: "exponentially weighted infinity norm, starts at 0",
@@ -46,6 +47,7 @@ export interface AdamaxOptions {
 }
 export interface AdamaxState {
   [field: string]: number | FloatArray;
+  lr: number;
   t: number;
   m: FloatArray;
   u: FloatArray;
@@ -53,7 +55,6 @@ export interface AdamaxState {
 
 export function adamax(options: AdamaxOptions = {}): Optimizer<AdamaxState> {
   const hp = resolveHyperparameters(adamaxMeta, { ...options });
-  const lr = hp.lr as number;
   const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const eps = hp.eps as number;
@@ -63,10 +64,15 @@ export function adamax(options: AdamaxOptions = {}): Optimizer<AdamaxState> {
     id: adamaxMeta.id,
     hp,
     meta: adamaxMeta,
-    init: (n: number, dtype?: DType) => ({ t: 0, m: zeros(n, dtype), u: zeros(n, dtype) }),
+    init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
+      t: 0,
+      m: zeros(n, dtype),
+      u: zeros(n, dtype),
+    }),
     step(params: FloatArray, grads: FloatArray, state: AdamaxState) {
       const t = ++state.t;
-      const negativeClr = -(lr / (1 - beta1 ** t));
+      const negativeClr = -(state.lr / (1 - beta1 ** t));
       const { m, u } = state;
       for (let i = 0; i < params.length; i++) {
         const g = sign * grads[i] + coupled * params[i];

@@ -11,7 +11,15 @@ import type { HpValue } from "./types.js";
 export interface DecayConstants {
   readonly sign: number;
   readonly coupled: number;
+  /** λ when decoupled, else 0: a step shrinks θ by `1 − η·decoupledRate` with the η of that step (`shrinkFor`). */
+  readonly decoupledRate: number;
+  /** `1 − η·λ` at the hyperparameters' own η (what a step uses when no schedule changes `state.lr`). */
   readonly shrink: number;
+}
+
+/** `θ ← θ·shrink`: `1 − η·λ` for decoupled decay at the lr of this step, exactly 1 otherwise (1 − η·0 = 1). */
+export function shrinkFor(constants: DecayConstants, lr: number): number {
+  return 1 - lr * constants.decoupledRate;
 }
 
 export function decayConstants(
@@ -24,6 +32,7 @@ export function decayConstants(
   return {
     sign: hp.maximize === true ? -1 : 1,
     coupled: decoupled ? 0 : weightDecay,
+    decoupledRate: decoupled ? weightDecay : 0,
     shrink: decoupled ? 1 - lr * weightDecay : 1,
   };
 }

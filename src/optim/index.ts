@@ -12,13 +12,13 @@ import { nesterov, nesterovMeta } from "./nesterov.js";
 import { radam, radamMeta } from "./radam.js";
 import { rmsprop, rmspropMeta } from "./rmsprop.js";
 import { sgd, sgdMeta } from "./sgd.js";
-import { canonicalHyperparameters, canonicalOptimizerName } from "./spelling.js";
+import { canonicalHyperparameters, canonicalOptimizerName, FOREIGN_OPTION_VALUES } from "./spelling.js";
 import { swats, swatsMeta } from "./swats.js";
 import { torchAdagrad, torchAdagradMeta } from "./torch-adagrad.js";
 import { adamw, adamwMeta, torchAdam, torchAdamMeta } from "./torch-adam.js";
 import { torchRmsprop, torchRmspropMeta } from "./torch-rmsprop.js";
 import { torchSgd, torchSgdMeta } from "./torch-sgd.js";
-import type { HpValue, Optimizer, OptimizerMeta } from "./types.js";
+import type { Optimizer, OptimizerMeta } from "./types.js";
 
 export { describeRange, resolveHyperparameters } from "./hyper.js";
 export { NamedParameters } from "./named.js";
@@ -94,11 +94,16 @@ export function createOptimizer(spec: string | OptimizerSpec): Optimizer {
   return entry.create(canonicalHyperparameters(entry.meta.id, hp ?? {}));
 }
 
-function parseValue(id: string, name: string, raw: string): HpValue | number[] {
+function parseValue(id: string, name: string, raw: string): unknown {
   const text = raw.trim();
-  // true/false as JSON writes them, True/False as Python does.
+  // true/false as JSON writes them, True/False as Python does; null/None likewise (spelling.ts says what a
+  // reference library's None stands for, e.g. torch LBFGS's line_search_fn=None: no line search).
   if (text === "true" || text === "True") return true;
   if (text === "false" || text === "False") return false;
+  if (text === "null" || text === "None") return null;
+  // A reference library's named option (torch's line_search_fn=strong_wolfe), translated by spelling.ts.
+  const unquoted = text.replace(/^(["'])(.*)\1$/, "$2");
+  if (FOREIGN_OPTION_VALUES.has(unquoted)) return unquoted;
   if (/^[[(].*[\])]$/.test(text)) {
     return text
       .slice(1, -1)

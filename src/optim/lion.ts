@@ -11,7 +11,10 @@ export const lionMeta: OptimizerMeta = {
     "m \\leftarrow (1-\\beta_2)\\, g + \\beta_2 m",
     "\\theta \\leftarrow \\theta - \\eta\\,(\\operatorname{sign}(c) + \\lambda\\theta)",
   ],
-  state: { m: "momentum (an average of g with β₂), starts at 0" },
+  state: {
+    lr: "learning rate of the next step (a schedule may change it)",
+    m: "momentum (an average of g with β₂), starts at 0",
+  },
   hyperparameters: [
     num("lr", "η", 1e-4, lrRange, "learning rate: every coordinate moves by exactly η (plus decay)"),
     num("beta1", "β₁", 0.9, unitClosedRange, "interpolation between g and m for the sign"),
@@ -32,13 +35,13 @@ export interface LionOptions {
   weightDecay?: number;
 }
 export interface LionState {
-  [field: string]: FloatArray;
+  [field: string]: number | FloatArray;
+  lr: number;
   m: FloatArray;
 }
 
 export function lion(options: LionOptions = {}): Optimizer<LionState> {
   const hp = resolveHyperparameters(lionMeta, { ...options });
-  const negativeLr = -(hp.lr as number);
   const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const weightDecay = hp.weightDecay as number;
@@ -48,8 +51,9 @@ export function lion(options: LionOptions = {}): Optimizer<LionState> {
     id: lionMeta.id,
     hp,
     meta: lionMeta,
-    init: (n: number, dtype?: DType) => ({ m: zeros(n, dtype) }),
-    step(params: FloatArray, grads: FloatArray, { m }: LionState) {
+    init: (n: number, dtype?: DType) => ({ lr: hp.lr as number, m: zeros(n, dtype) }),
+    step(params: FloatArray, grads: FloatArray, { lr, m }: LionState) {
+      const negativeLr = -lr;
       for (let i = 0; i < params.length; i++) {
         const g = grads[i];
         const direction = Math.sign(oneMinusBeta1 * g + beta1 * m[i]);

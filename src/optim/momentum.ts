@@ -7,7 +7,10 @@ export const momentumMeta: OptimizerMeta = {
   family: "book",
   formula: ["v ← μ·v − η·g", "θ ← θ + v"],
   latex: ["v \\leftarrow \\mu v - \\eta\\, g", "\\theta \\leftarrow \\theta + v"],
-  state: { v: "velocity (carries the learning rate), starts at 0" },
+  state: {
+    lr: "learning rate of the next step (a schedule may change it)",
+    v: "velocity (carries the learning rate), starts at 0",
+  },
   hyperparameters: [
     num("lr", "η", 0.01, lrRange, "learning rate"),
     num(
@@ -30,20 +33,20 @@ export interface MomentumOptions {
   momentum?: number;
 }
 export interface MomentumState {
-  [field: string]: FloatArray;
+  [field: string]: number | FloatArray;
+  lr: number;
   v: FloatArray;
 }
 
 export function momentum(options: MomentumOptions = {}): Optimizer<MomentumState> {
   const hp = resolveHyperparameters(momentumMeta, { ...options });
-  const lr = hp.lr as number;
   const mu = hp.momentum as number;
   return {
     id: momentumMeta.id,
     hp,
     meta: momentumMeta,
-    init: (n: number, dtype?: DType) => ({ v: zeros(n, dtype) }),
-    step(params: FloatArray, grads: FloatArray, { v }: MomentumState) {
+    init: (n: number, dtype?: DType) => ({ lr: hp.lr as number, v: zeros(n, dtype) }),
+    step(params: FloatArray, grads: FloatArray, { lr, v }: MomentumState) {
       for (let i = 0; i < params.length; i++) {
         v[i] = mu * v[i] - lr * grads[i];
         params[i] += v[i];

@@ -1,4 +1,4 @@
-import { decayConstants } from "./decay.js";
+import { decayConstants, shrinkFor } from "./decay.js";
 import { decayRange, epsRange, flag, lrRange, num, resolveHyperparameters, unitOpenRange } from "./hyper.js";
 import { type DType, type FloatArray, type Optimizer, type OptimizerMeta, zeros } from "./types.js";
 
@@ -21,6 +21,7 @@ export const nadamMeta: OptimizerMeta = {
     "\\theta \\leftarrow \\theta - \\eta\\frac{1-\\mu_t}{1-\\Pi}\\frac{g}{d} - \\eta\\frac{\\mu_{t+1}}{1-\\Pi\\mu_{t+1}}\\frac{m}{d}",
   ],
   state: {
+    lr: "learning rate of the next step (a schedule may change it)",
     t: "step counter",
     muProduct: "Π, the product of the momentum schedule μ₁…μₜ (kept in double), starts at 1",
     m: "first moment, starts at 0",
@@ -56,6 +57,7 @@ export interface NadamOptions {
 }
 export interface NadamState {
   [field: string]: number | FloatArray;
+  lr: number;
   t: number;
   muProduct: number;
   m: FloatArray;
@@ -64,20 +66,28 @@ export interface NadamState {
 
 export function nadam(options: NadamOptions = {}): Optimizer<NadamState> {
   const hp = resolveHyperparameters(nadamMeta, { ...options });
-  const lr = hp.lr as number;
   const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const eps = hp.eps as number;
   const psi = hp.momentumDecay as number;
   const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
-  const { sign, coupled, shrink } = decayConstants(hp);
+  const decay = decayConstants(hp);
+  const { sign, coupled } = decay;
   return {
     id: nadamMeta.id,
     hp,
     meta: nadamMeta,
-    init: (n: number, dtype?: DType) => ({ t: 0, muProduct: 1, m: zeros(n, dtype), v: zeros(n, dtype) }),
+    init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
+      t: 0,
+      muProduct: 1,
+      m: zeros(n, dtype),
+      v: zeros(n, dtype),
+    }),
     step(params: FloatArray, grads: FloatArray, state: NadamState) {
+      const lr = state.lr;
+      const shrink = shrinkFor(decay, lr);
       const t = ++state.t;
       const bc2 = 1 - beta2 ** t;
       const mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi));

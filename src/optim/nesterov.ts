@@ -10,7 +10,10 @@ export const nesterovMeta: OptimizerMeta = {
     "v \\leftarrow \\mu v - \\eta\\, g",
     "\\theta \\leftarrow \\theta + \\mu^2 v - (1+\\mu)\\,\\eta\\, g",
   ],
-  state: { v: "velocity, starts at 0 (already updated when θ uses it)" },
+  state: {
+    lr: "learning rate of the next step (a schedule may change it)",
+    v: "velocity, starts at 0 (already updated when θ uses it)",
+  },
   hyperparameters: [
     num("lr", "η", 0.01, lrRange, "learning rate"),
     num("momentum", "μ", 0.9, momentumRange, "momentum"),
@@ -29,23 +32,23 @@ export interface NesterovOptions {
   momentum?: number;
 }
 export interface NesterovState {
-  [field: string]: FloatArray;
+  [field: string]: number | FloatArray;
+  lr: number;
   v: FloatArray;
 }
 
 export function nesterov(options: NesterovOptions = {}): Optimizer<NesterovState> {
   const hp = resolveHyperparameters(nesterovMeta, { ...options });
-  const lr = hp.lr as number;
   const mu = hp.momentum as number;
   // The book evaluates the scalar factors first: (μ·μ)·v and ((1 + μ)·η)·g.
   const muSquared = mu * mu;
-  const gradientFactor = (1 + mu) * lr;
   return {
     id: nesterovMeta.id,
     hp,
     meta: nesterovMeta,
-    init: (n: number, dtype?: DType) => ({ v: zeros(n, dtype) }),
-    step(params: FloatArray, grads: FloatArray, { v }: NesterovState) {
+    init: (n: number, dtype?: DType) => ({ lr: hp.lr as number, v: zeros(n, dtype) }),
+    step(params: FloatArray, grads: FloatArray, { lr, v }: NesterovState) {
+      const gradientFactor = (1 + mu) * lr;
       for (let i = 0; i < params.length; i++) {
         const g = grads[i];
         v[i] = mu * v[i] - lr * g;

@@ -1,4 +1,4 @@
-import { decayConstants } from "./decay.js";
+import { decayConstants, shrinkFor } from "./decay.js";
 import { decayRange, epsRange, flag, lrRange, num, resolveHyperparameters, unitOpenRange } from "./hyper.js";
 import { type DType, type FloatArray, type Optimizer, type OptimizerMeta, zeros } from "./types.js";
 
@@ -20,7 +20,12 @@ export const radamMeta: OptimizerMeta = {
     "\\rho_t > 5:\\ \\theta \\leftarrow \\theta - \\eta\\,\\hat m\\,\\frac{\\sqrt{1-\\beta_2^t}}{\\sqrt v + \\epsilon}\\, r_t",
     "\\text{else: } \\theta \\leftarrow \\theta - \\eta\\,\\hat m",
   ],
-  state: { t: "step counter", m: "first moment, starts at 0", v: "second moment, starts at 0" },
+  state: {
+    lr: "learning rate of the next step (a schedule may change it)",
+    t: "step counter",
+    m: "first moment, starts at 0",
+    v: "second moment, starts at 0",
+  },
   hyperparameters: [
     num("lr", "η", 1e-3, lrRange, "learning rate"),
     num("beta1", "β₁", 0.9, unitOpenRange, "decay of the gradient average m"),
@@ -48,6 +53,7 @@ export interface RadamOptions {
 }
 export interface RadamState {
   [field: string]: number | FloatArray;
+  lr: number;
   t: number;
   m: FloatArray;
   v: FloatArray;
@@ -55,20 +61,27 @@ export interface RadamState {
 
 export function radam(options: RadamOptions = {}): Optimizer<RadamState> {
   const hp = resolveHyperparameters(radamMeta, { ...options });
-  const lr = hp.lr as number;
   const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const eps = hp.eps as number;
   const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
   const rhoInfinity = 2 / (1 - beta2) - 1;
-  const { sign, coupled, shrink } = decayConstants(hp);
+  const decay = decayConstants(hp);
+  const { sign, coupled } = decay;
   return {
     id: radamMeta.id,
     hp,
     meta: radamMeta,
-    init: (n: number, dtype?: DType) => ({ t: 0, m: zeros(n, dtype), v: zeros(n, dtype) }),
+    init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
+      t: 0,
+      m: zeros(n, dtype),
+      v: zeros(n, dtype),
+    }),
     step(params: FloatArray, grads: FloatArray, state: RadamState) {
+      const lr = state.lr;
+      const shrink = shrinkFor(decay, lr);
       const t = ++state.t;
       const bc1 = 1 - beta1 ** t;
       const bc2 = 1 - beta2 ** t;

@@ -11,7 +11,10 @@ export const rmspropMeta: OptimizerMeta = {
     "h \\leftarrow \\rho h + (1-\\rho)\\, g^2",
     "\\theta \\leftarrow \\theta - \\frac{\\eta\\, g}{\\sqrt{h} + 10^{-7}}",
   ],
-  state: { h: "moving average of squared gradients, starts at 0" },
+  state: {
+    lr: "learning rate of the next step (a schedule may change it)",
+    h: "moving average of squared gradients, starts at 0",
+  },
   hyperparameters: [
     num("lr", "η", 0.01, lrRange, "learning rate"),
     num(
@@ -35,21 +38,21 @@ export interface RmspropOptions {
   rho?: number;
 }
 export interface RmspropState {
-  [field: string]: FloatArray;
+  [field: string]: number | FloatArray;
+  lr: number;
   h: FloatArray;
 }
 
 export function rmsprop(options: RmspropOptions = {}): Optimizer<RmspropState> {
   const hp = resolveHyperparameters(rmspropMeta, { ...options });
-  const lr = hp.lr as number;
   const rho = hp.rho as number;
   const oneMinusRho = 1 - rho;
   return {
     id: rmspropMeta.id,
     hp,
     meta: rmspropMeta,
-    init: (n: number, dtype?: DType) => ({ h: zeros(n, dtype) }),
-    step(params: FloatArray, grads: FloatArray, { h }: RmspropState) {
+    init: (n: number, dtype?: DType) => ({ lr: hp.lr as number, h: zeros(n, dtype) }),
+    step(params: FloatArray, grads: FloatArray, { lr, h }: RmspropState) {
       for (let i = 0; i < params.length; i++) {
         const g = grads[i];
         h[i] *= rho;

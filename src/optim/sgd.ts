@@ -7,7 +7,7 @@ export const sgdMeta: OptimizerMeta = {
   family: "book",
   formula: ["θ ← θ − η·g"],
   latex: ["\\theta \\leftarrow \\theta - \\eta\\, g"],
-  state: {},
+  state: { lr: "learning rate of the next step (a schedule may change it)" },
   hyperparameters: [num("lr", "η", 0.01, lrRange, "learning rate: the step is η times the gradient")],
   variantNote:
     "Plain gradient descent, as `common/optimizer.py` of Deep Learning from Scratch. Identical to torch.optim.SGD " +
@@ -19,17 +19,20 @@ export const sgdMeta: OptimizerMeta = {
 export interface SgdOptions {
   lr?: number;
 }
-export type SgdState = Record<string, never>;
+export interface SgdState {
+  [field: string]: number;
+  lr: number;
+}
 
 export function sgd(options: SgdOptions = {}): Optimizer<SgdState> {
   const hp = resolveHyperparameters(sgdMeta, { ...options });
-  const lr = hp.lr as number;
   return {
     id: sgdMeta.id,
     hp,
     meta: sgdMeta,
-    init: (_n: number, _dtype?: DType) => ({}),
-    step(params: FloatArray, grads: FloatArray) {
+    init: (_n: number, _dtype?: DType) => ({ lr: hp.lr as number }),
+    step(params: FloatArray, grads: FloatArray, state: SgdState) {
+      const lr = state.lr;
       for (let i = 0; i < params.length; i++) params[i] -= lr * grads[i];
     },
   };

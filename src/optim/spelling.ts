@@ -30,6 +30,11 @@ export const foreignOptimizerNames: Readonly<Record<string, Readonly<Record<stri
     RAdam: "radam",
     Adadelta: "adadelta",
     Adamax: "adamax",
+    Muon: "muon",
+    Adafactor: "torch-adafactor",
+    Rprop: "rprop",
+    ASGD: "asgd",
+    LBFGS: "lbfgs",
   },
   optax: { lion: "lion", adabelief: "adabelief" },
 };
@@ -75,6 +80,34 @@ const renamed: Readonly<Record<string, string>> = {
   decayRate: "rho",
 };
 
+/**
+ * The reference libraries' named option values that optlab writes as flags (`parseOptimizerSpec` keeps them as
+ * strings so that `canonicalHyperparameters` can translate them).
+ */
+export const FOREIGN_OPTION_VALUES: ReadonlySet<string> = new Set([
+  "strong_wolfe",
+  "original",
+  "match_rms_adamw",
+]);
+
+/** torch tuples written as lists, and the optlab names of their entries, per optimizer. */
+const tuples: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  muon: { ns_coefficients: ["nsA", "nsB", "nsC"] },
+  rprop: { etas: ["etaMinus", "etaPlus"], step_sizes: ["stepSizeMin", "stepSizeMax"] },
+  "torch-adafactor": { eps: ["eps1", "eps2"] },
+};
+
+/** Options whose `None` means "the default" (torch's `max_eval=None` → ⌊5·max_iter/4⌋, Adafactor's ε₁). */
+const noneIsDefault = new Set(["max_eval", "maxEval", "eps1", "adjust_lr_fn", "line_search_fn"]);
+
+/** torch's string-valued options that optlab writes as a flag: option → (value → flag value). */
+const namedValues: Readonly<
+  Record<string, { readonly name: string; readonly values: Readonly<Record<string, boolean>> }>
+> = {
+  line_search_fn: { name: "strongWolfe", values: { strong_wolfe: true } },
+  adjust_lr_fn: { name: "matchRmsAdamw", values: { original: false, match_rms_adamw: true } },
+};
+
 function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
@@ -110,6 +143,33 @@ export function canonicalHyperparameters(
       }
       put("beta1", value[0], "betas");
       put("beta2", value[1], "betas");
+      continue;
+    }
+    const tuple = tuples[id]?.[key];
+    if (tuple !== undefined) {
+      if (!Array.isArray(value) || value.length !== tuple.length) {
+        throw new InputTypeError(`${id}: ${key} must be a list [${tuple.join(", ")}], got ${show(value)}`);
+      }
+      tuple.forEach((name, i) => {
+        if (value[i] !== null || !noneIsDefault.has(name)) put(name, value[i], key);
+      });
+      continue;
+    }
+    if (value === null && noneIsDefault.has(key)) continue;
+    const named = namedValues[key];
+    if (named !== undefined) {
+      if (typeof value !== "string" || !(value in named.values)) {
+        throw new InputRangeError(
+          `${id}: ${key} must be ${Object.keys(named.values)
+            .map((v) => show(v))
+            .join(" or ")} or null, got ${show(value)}`,
+        );
+      }
+      put(named.name, named.values[value], key);
+      continue;
+    }
+    if (key === "lambd") {
+      put("lambda", value, key);
       continue;
     }
     if (key === "alpha" && id === "torch-rmsprop") {

@@ -20,6 +20,7 @@ export const swatsMeta: OptimizerMeta = {
     "v \\leftarrow \\beta_1 v + g,\\ \\theta \\leftarrow \\theta - (1-\\beta_1)\\Lambda v",
   ],
   state: {
+    lr: "learning rate of the next step (a schedule may change it)",
     t: "step counter k",
     m: "Adam first moment, starts at 0",
     a: "Adam second moment, starts at 0",
@@ -52,6 +53,7 @@ export interface SwatsOptions {
 }
 export interface SwatsState {
   [field: string]: number | FloatArray;
+  lr: number;
   t: number;
   m: FloatArray;
   a: FloatArray;
@@ -64,7 +66,6 @@ export interface SwatsState {
 
 export function swats(options: SwatsOptions = {}): Optimizer<SwatsState> {
   const hp = resolveHyperparameters(swatsMeta, { ...options });
-  const lr = hp.lr as number;
   const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const eps = hp.eps as number;
@@ -75,6 +76,7 @@ export function swats(options: SwatsOptions = {}): Optimizer<SwatsState> {
     hp,
     meta: swatsMeta,
     init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
       t: 0,
       m: zeros(n, dtype),
       a: zeros(n, dtype),
@@ -95,7 +97,7 @@ export function swats(options: SwatsOptions = {}): Optimizer<SwatsState> {
         }
         return;
       }
-      const lrK = (lr * Math.sqrt(1 - beta2 ** k)) / (1 - beta1 ** k);
+      const lrK = (state.lr * Math.sqrt(1 - beta2 ** k)) / (1 - beta1 ** k);
       const { m, a } = state;
       let pp = 0;
       let pg = 0;

@@ -14,7 +14,11 @@ export const torchAdagradMeta: OptimizerMeta = {
     "s \\leftarrow s + g^2",
     "\\theta \\leftarrow \\theta - \\frac{\\tilde\\eta\\, g}{\\sqrt{s} + \\epsilon}",
   ],
-  state: { t: "step counter", s: "sum of squared gradients, starts at initialAccumulatorValue" },
+  state: {
+    lr: "learning rate of the next step (a schedule may change it)",
+    t: "step counter",
+    s: "sum of squared gradients, starts at initialAccumulatorValue",
+  },
   hyperparameters: [
     num("lr", "η", 1e-2, lrRange, "learning rate"),
     num("lrDecay", "κ", 0, decayRange, "inverse-time decay of the learning rate"),
@@ -45,13 +49,13 @@ export interface TorchAdagradOptions {
 }
 export interface TorchAdagradState {
   [field: string]: number | FloatArray;
+  lr: number;
   t: number;
   s: FloatArray;
 }
 
 export function torchAdagrad(options: TorchAdagradOptions = {}): Optimizer<TorchAdagradState> {
   const hp = resolveHyperparameters(torchAdagradMeta, { ...options });
-  const lr = hp.lr as number;
   const lrDecay = hp.lrDecay as number;
   const s0 = hp.initialAccumulatorValue as number;
   const eps = hp.eps as number;
@@ -60,10 +64,10 @@ export function torchAdagrad(options: TorchAdagradOptions = {}): Optimizer<Torch
     id: torchAdagradMeta.id,
     hp,
     meta: torchAdagradMeta,
-    init: (n: number, dtype?: DType) => ({ t: 0, s: filled(n, s0, dtype) }),
+    init: (n: number, dtype?: DType) => ({ lr: hp.lr as number, t: 0, s: filled(n, s0, dtype) }),
     step(params: FloatArray, grads: FloatArray, state: TorchAdagradState) {
       const t = ++state.t;
-      const negativeClr = -(lr / (1 + (t - 1) * lrDecay));
+      const negativeClr = -(state.lr / (1 + (t - 1) * lrDecay));
       const { s } = state;
       for (let i = 0; i < params.length; i++) {
         const g = sign * grads[i] + coupled * params[i];

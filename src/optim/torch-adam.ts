@@ -1,4 +1,4 @@
-import { decayConstants } from "./decay.js";
+import { decayConstants, shrinkFor } from "./decay.js";
 import { decayRange, epsRange, flag, lrRange, num, resolveHyperparameters, unitOpenRange } from "./hyper.js";
 import type { DType, FloatArray, HpValue, Optimizer, OptimizerMeta } from "./types.js";
 import { zeros } from "./types.js";
@@ -20,6 +20,8 @@ const adamLatex = [
   "\\theta \\leftarrow \\theta - \\frac{\\eta}{1-\\beta_1^t}\\,\\frac{m}{\\sqrt{v}/\\sqrt{1-\\beta_2^t} + \\epsilon}",
 ];
 const adamState = {
+  lr: "learning rate of the next step (a schedule may change it)",
+  beta1: "β₁ of the next step (CyclicLR / OneCycleLR cycle it)",
   t: "step counter",
   m: "first moment, starts at 0",
   v: "second moment, starts at 0",
@@ -89,6 +91,8 @@ export interface TorchAdamOptions {
 export type AdamwOptions = Omit<TorchAdamOptions, "decoupledWeightDecay">;
 export interface TorchAdamState {
   [field: string]: number | FloatArray;
+  lr: number;
+  beta1: number;
   t: number;
   m: FloatArray;
   v: FloatArray;
@@ -100,16 +104,17 @@ function adamCore(
   hp: Record<string, HpValue>,
   alwaysDecoupled: boolean,
 ): Optimizer<TorchAdamState> {
-  const lr = hp.lr as number;
-  const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const eps = hp.eps as number;
   const amsgrad = hp.amsgrad as boolean;
-  const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
-  const { sign, coupled, shrink } = decayConstants(hp, alwaysDecoupled);
+  const decay = decayConstants(hp, alwaysDecoupled);
+  const { sign, coupled } = decay;
 
   const plain = (params: FloatArray, grads: FloatArray, state: TorchAdamState) => {
+    const { lr, beta1 } = state;
+    const oneMinusBeta1 = 1 - beta1;
+    const shrink = shrinkFor(decay, lr);
     const t = ++state.t;
     const negativeStepSize = -(lr / (1 - beta1 ** t));
     const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
@@ -123,6 +128,9 @@ function adamCore(
     }
   };
   const withMaximum = (params: FloatArray, grads: FloatArray, state: TorchAdamState) => {
+    const { lr, beta1 } = state;
+    const oneMinusBeta1 = 1 - beta1;
+    const shrink = shrinkFor(decay, lr);
     const t = ++state.t;
     const negativeStepSize = -(lr / (1 - beta1 ** t));
     const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
@@ -141,6 +149,8 @@ function adamCore(
     hp,
     meta,
     init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
+      beta1: hp.beta1 as number,
       t: 0,
       m: zeros(n, dtype),
       v: zeros(n, dtype),

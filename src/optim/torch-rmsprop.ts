@@ -28,6 +28,7 @@ export const torchRmspropMeta: OptimizerMeta = {
     "b \\leftarrow \\mu b + g/d,\\ \\theta \\leftarrow \\theta - \\eta b\\ \\ (\\mu>0);\\quad \\theta \\leftarrow \\theta - \\eta\\, g/d",
   ],
   state: {
+    lr: "learning rate of the next step (a schedule may change it)",
     v: "moving average of g², starts at 0",
     gAvg: "moving average of g (ḡ, centered only), starts at 0",
     b: "momentum buffer of g/d (only with momentum), starts at 0",
@@ -59,7 +60,8 @@ export interface TorchRmspropOptions {
   maximize?: boolean;
 }
 export interface TorchRmspropState {
-  [field: string]: FloatArray;
+  [field: string]: number | FloatArray;
+  lr: number;
   v: FloatArray;
   gAvg: FloatArray;
   b: FloatArray;
@@ -67,25 +69,25 @@ export interface TorchRmspropState {
 
 export function torchRmsprop(options: TorchRmspropOptions = {}): Optimizer<TorchRmspropState> {
   const hp = resolveHyperparameters(torchRmspropMeta, { ...options });
-  const lr = hp.lr as number;
   const rho = hp.rho as number;
   const oneMinusRho = 1 - rho;
   const eps = hp.eps as number;
   const mu = hp.momentum as number;
   const centered = hp.centered as boolean;
   const { sign, coupled } = decayConstants(hp);
-  const negativeLr = -lr;
 
   // One loop per combination of the two structural options, chosen once here.
   type Loop = (params: FloatArray, grads: FloatArray, state: TorchRmspropState) => void;
-  const plain: Loop = (params, grads, { v }) => {
+  const plain: Loop = (params, grads, { lr, v }) => {
+    const negativeLr = -lr;
     for (let i = 0; i < params.length; i++) {
       const g = sign * grads[i] + coupled * params[i];
       v[i] = rho * v[i] + oneMinusRho * g * g;
       params[i] += (negativeLr * g) / (Math.sqrt(v[i]) + eps);
     }
   };
-  const withMomentum: Loop = (params, grads, { v, b }) => {
+  const withMomentum: Loop = (params, grads, { lr, v, b }) => {
+    const negativeLr = -lr;
     for (let i = 0; i < params.length; i++) {
       const g = sign * grads[i] + coupled * params[i];
       v[i] = rho * v[i] + oneMinusRho * g * g;
@@ -93,7 +95,8 @@ export function torchRmsprop(options: TorchRmspropOptions = {}): Optimizer<Torch
       params[i] += negativeLr * b[i];
     }
   };
-  const centeredPlain: Loop = (params, grads, { v, gAvg }) => {
+  const centeredPlain: Loop = (params, grads, { lr, v, gAvg }) => {
+    const negativeLr = -lr;
     for (let i = 0; i < params.length; i++) {
       const g = sign * grads[i] + coupled * params[i];
       v[i] = rho * v[i] + oneMinusRho * g * g;
@@ -102,7 +105,8 @@ export function torchRmsprop(options: TorchRmspropOptions = {}): Optimizer<Torch
       params[i] += (negativeLr * g) / (Math.sqrt(v[i] - a * a) + eps);
     }
   };
-  const centeredMomentum: Loop = (params, grads, { v, gAvg, b }) => {
+  const centeredMomentum: Loop = (params, grads, { lr, v, gAvg, b }) => {
+    const negativeLr = -lr;
     for (let i = 0; i < params.length; i++) {
       const g = sign * grads[i] + coupled * params[i];
       v[i] = rho * v[i] + oneMinusRho * g * g;
@@ -119,6 +123,7 @@ export function torchRmsprop(options: TorchRmspropOptions = {}): Optimizer<Torch
     hp,
     meta: torchRmspropMeta,
     init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
       v: zeros(n, dtype),
       gAvg: zeros(centered ? n : 0, dtype),
       b: zeros(mu > 0 ? n : 0, dtype),

@@ -27,7 +27,13 @@ export const torchSgdMeta: OptimizerMeta = {
     "d = g + \\mu b\\ \\text{(nesterov)}\\ \\text{or}\\ b",
     "\\theta \\leftarrow \\theta - \\eta\\, d",
   ],
-  state: { t: "step counter", b: "momentum buffer (no learning rate inside); the first gradient at t = 1" },
+  state: {
+    lr: "learning rate of the next step (a schedule may change it)",
+    momentum: "μ of the next step (CyclicLR / OneCycleLR cycle it)",
+    t: "step counter",
+    tb: "number of steps that used the buffer (steps with μ ≠ 0)",
+    b: "momentum buffer (no learning rate inside); the first gradient of the first step with μ ≠ 0",
+  },
   hyperparameters: [
     num("lr", "η", 1e-3, lrRange, "learning rate"),
     num("momentum", "μ", 0, momentumRange, "momentum factor (0: plain SGD)"),
@@ -61,13 +67,15 @@ export interface TorchSgdOptions {
 }
 export interface TorchSgdState {
   [field: string]: number | FloatArray;
+  lr: number;
+  momentum: number;
   t: number;
+  tb: number;
   b: FloatArray;
 }
 
 export function torchSgd(options: TorchSgdOptions = {}): Optimizer<TorchSgdState> {
   const hp = resolveHyperparameters(torchSgdMeta, { ...options });
-  const lr = hp.lr as number;
   const mu = hp.momentum as number;
   const dampening = hp.dampening as number;
   const nesterov = hp.nesterov as boolean;
@@ -78,27 +86,36 @@ export function torchSgd(options: TorchSgdOptions = {}): Optimizer<TorchSgdState
     );
   }
   const { sign, coupled } = decayConstants(hp);
-  // d = gradientShare·g + bufferShare·b: (1, μ) for Nesterov, (0, 1) for heavy ball.
   const gradientShare = nesterov ? 1 : 0;
-  const bufferShare = nesterov ? mu : 1;
-  const useBuffer = mu !== 0;
   return {
     id: torchSgdMeta.id,
     hp,
     meta: torchSgdMeta,
-    init: (n: number, dtype?: DType) => ({ t: 0, b: zeros(useBuffer ? n : 0, dtype) }),
+    // The buffer is allocated even for μ = 0: a CyclicLR / OneCycleLR may give the optimizer a momentum (as in torch).
+    init: (n: number, dtype?: DType) => ({
+      lr: hp.lr as number,
+      momentum: mu,
+      t: 0,
+      tb: 0,
+      b: zeros(n, dtype),
+    }),
     step(params: FloatArray, grads: FloatArray, state: TorchSgdState) {
-      const t = ++state.t;
-      if (!useBuffer) {
+      state.t++;
+      const { lr, momentum } = state;
+      if (momentum === 0) {
+        // torch skips the buffer entirely (it stays as it was).
         for (let i = 0; i < params.length; i++) {
           const g = sign * grads[i] + coupled * params[i];
           params[i] -= lr * g;
         }
         return;
       }
-      // At t = 1 the buffer is the gradient itself: b ← 0·b + 1·g.
-      const keep = t === 1 ? 0 : mu;
-      const fresh = t === 1 ? 1 : 1 - dampening;
+      // d = gradientShare·g + bufferShare·b: (1, μ) for Nesterov, (0, 1) for heavy ball.
+      const bufferShare = nesterov ? momentum : 1;
+      // The buffer's first step stores the gradient itself: b ← 0·b + 1·g.
+      const first = state.tb++ === 0;
+      const keep = first ? 0 : momentum;
+      const fresh = first ? 1 : 1 - dampening;
       const { b } = state;
       for (let i = 0; i < params.length; i++) {
         const g = sign * grads[i] + coupled * params[i];

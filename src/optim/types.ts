@@ -13,6 +13,17 @@ export type Hyperparameters = Readonly<Record<string, HpValue>>;
  */
 export type OptimizerState = Record<string, number | FloatArray>;
 
+/**
+ * The hyperparameters a learning-rate schedule may drive live in the optimizer's state, not in `hp`: `init` copies
+ * `hp.lr` into `state.lr` (and `hp.momentum` / `hp.beta1` into `state.momentum` / `state.beta1` for the optimizers whose
+ * torch schedulers cycle them), `step` reads the state, and a schedule runner writes new values before a step.
+ */
+export interface ScheduledState {
+  lr: number;
+  momentum?: number;
+  beta1?: number;
+}
+
 /** Describes one hyperparameter: its optlab name, default, allowed range and how a UI should show it. */
 export interface HpSpec {
   readonly name: string;
@@ -71,11 +82,20 @@ export interface Optimizer<S extends OptimizerState = OptimizerState> {
   init(n: number, dtype?: DType, shape?: readonly number[]): S;
   step(params: FloatArray, grads: FloatArray, state: S): void;
   /**
+   * For optimizers that evaluate the objective themselves (L-BFGS: one call may evaluate it several times, as
+   * torch's `.step(closure)`): `evaluate(point, gradOut)` returns f(point) and writes ∇f(point). Returns the number
+   * of evaluations this call made. Absent for gradient-only optimizers.
+   */
+  stepWithObjective?(params: FloatArray, evaluate: ObjectiveEvaluation, state: S): number;
+  /**
    * Where the loss should be evaluated when it is not the training point (Schedule-Free's x, ASGD's
    * averaged iterate): writes that point into `out`. Absent when the iterate itself is the answer.
    */
   evaluationPoint?(params: FloatArray, state: S, out: FloatArray): void;
 }
+
+/** f(point) returned, ∇f(point) written into `gradOut`; allocation-free. */
+export type ObjectiveEvaluation = (point: FloatArray, gradOut: FloatArray) => number;
 
 /** Makes a zero-filled array of the requested precision. */
 export function zeros(n: number, dtype: DType = "float64"): FloatArray {
