@@ -1,40 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
-import { loadMnistSample } from "./src/data/mnist-sample.js";
+import { encodeBrowserSample } from "./src/data/index.js";
+import { loadMnistSample } from "./src/run/datasets.js";
 
 /** Where the browser's MNIST sample is served from and emitted to (relative to the site root). */
 const MNIST_ASSET = "mnist-sample.bin";
 /** How many of the CLI's train / test digits the page trains and evaluates on (kept small: the file is 785 bytes per digit). */
 const MNIST_BROWSER_SPLIT = { train: 2500, test: 500 } as const;
 
-/**
- * The playground's MNIST sample: the first digits of the CLI's fixed split (src/data/mnist-sample.ts), as
- * bytes (the package's pixels are byte / 255 rounded to three decimals, so round(p · 255) is the original
- * byte). Layout: "OPTLABW1", train count, test count (uint32 LE), then per set its pixels and its labels.
- */
+/** The playground's MNIST sample: the first digits of the CLI's fixed split, in the browser's byte form. */
 function mnistSampleBytes(): Uint8Array {
-  const split = loadMnistSample();
-  const sets = [
-    { set: split.train, count: MNIST_BROWSER_SPLIT.train },
-    { set: split.test, count: MNIST_BROWSER_SPLIT.test },
-  ];
-  const size = split.train.rows * split.train.cols;
-  const total = 16 + sets.reduce((sum, s) => sum + s.count * (size + 1), 0);
-  const out = new Uint8Array(total);
-  out.set(new TextEncoder().encode("OPTLABW1"), 0);
-  const view = new DataView(out.buffer);
-  view.setUint32(8, MNIST_BROWSER_SPLIT.train, true);
-  view.setUint32(12, MNIST_BROWSER_SPLIT.test, true);
-  let offset = 16;
-  for (const { set, count } of sets) {
-    for (let i = 0; i < count * size; i++)
-      out[offset + i] = Math.round(set.pixels[i] * (set.pixels instanceof Uint8Array ? 1 : 255));
-    offset += count * size;
-    out.set(set.labels.subarray(0, count), offset);
-    offset += count;
-  }
-  return out;
+  return encodeBrowserSample(loadMnistSample(), MNIST_BROWSER_SPLIT);
 }
 
 /** The SIMD kernels `npm run build:wasm` compiles (run by `npm ci` through `prepare`); the worker falls back without them. */

@@ -7,15 +7,15 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { kernelWasmPath } from "../src/cli/mnist-kernels.js";
-import { shareData, trainPairedInWorkers, workerScriptPath } from "../src/cli/mnist-parallel.js";
-import { loadMnistSample } from "../src/data/mnist-sample.js";
 import { median } from "../src/lab/stats.js";
 import { trainPaired } from "../src/lab/train.js";
 import { compileKernels } from "../src/nn/kernels/wasm-kernels.js";
 import { BOOK_NETWORK, type NetworkConfig, networkLayout } from "../src/nn/layout.js";
 import { createWasmEngineFactory } from "../src/nn/wasm-engine.js";
 import { createOptimizer } from "../src/optim/index.js";
+import { loadMnistSample } from "../src/run/datasets.js";
+import { kernelWasmPath } from "../src/run/engines.js";
+import { shareData, trainPairedInWorkers, workerScriptPath } from "../src/run/mnist-parallel.js";
 import { timeSimdAdam } from "./mnist-adam.js";
 
 /** float32 GEMM peak of one core here (OpenBLAS, 2048³), from ../shared/notes/performance-facts.md. */

@@ -7,9 +7,9 @@
  * machine reaches right now (TypedArray.set over 128 MiB, which reads and writes every byte).
  */
 import { readFileSync } from "node:fs";
-import { kernelWasmPath } from "../src/cli/mnist-kernels.js";
 import { compileKernels } from "../src/nn/kernels/wasm-kernels.js";
 import { createOptimizer, type DType, optimizerIds } from "../src/optim/index.js";
+import { kernelWasmPath } from "../src/run/engines.js";
 import { timeSimdAdam } from "./mnist-adam.js";
 import { markdownTable, median, timeRepeated } from "./stats.js";
 

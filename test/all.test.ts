@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeReport } from "../src/cli/all.js";
 import { main } from "../src/cli/main.js";
+import { writeReport } from "../src/report/index.js";
 
 const root = mkdtempSync(join(tmpdir(), "optlab-all-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { runPool } from "../src/cli/pool.js";
 import type { RunResult, RunSpec } from "../src/lab/runspec.js";
+import { runPool } from "../src/run/pool.js";
 
 function capture() {
   const out: string[] = [];

@@ -210,7 +210,11 @@ describe("optlab experiment", () => {
   });
 
   const badFiles: [string, string | null, RegExp][] = [
-    ["a missing file", null, /^optlab experiment: cannot read experiment file ".*missing\.json" \(ENOENT\)$/],
+    [
+      "a missing file",
+      null,
+      /^optlab experiment: cannot read experiment file ".*missing\.json": no such file$/,
+    ],
     [
       "a file that is not JSON",
       "{ figure: trajectories",

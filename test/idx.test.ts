@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeIdx, parseIdx } from "../src/data/idx.js";
-import { readIdxFolder } from "../src/data/idx-files.js";
-import { FASHION_MNIST_DIR, loadDataset } from "../src/data/index.js";
+import { FASHION_MNIST_DIR, loadDataset } from "../src/run/datasets.js";
+import { readIdxFolder } from "../src/run/idx-files.js";
 
 const folders: string[] = [];
 afterEach(() => {

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { splitOptimizerList } from "../src/cli/mnist.js";
-import { TrainingProgress } from "../src/cli/mnist-progress.js";
+import { TrainingProgress } from "../src/cli/progress.js";
 import { encodeIdx } from "../src/data/idx.js";
+import { splitOptimizerList } from "../src/optim/index.js";
 
 const folders: string[] = [];
 afterEach(() => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadMnistSample, loadMnistSampleImages, mnistSamplePermutation } from "../src/data/mnist-sample.js";
+import { mnistSamplePermutation } from "../src/data/index.js";
 import { gatherBatch } from "../src/data/types.js";
+import { loadMnistSample, loadMnistSampleImages } from "../src/run/datasets.js";
 
 describe("the bundled MNIST sample", () => {
   it("holds 10,000 digits in [0, 1], split 8,000 / 2,000 with every digit in both parts", () => {

@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadMnistSample } from "../src/data/mnist-sample.js";
 import type { DataSplit } from "../src/data/types.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../src/lab/mnist-checkpoint.js";
 import { type TrainingCheckpoint, trainPaired } from "../src/lab/train.js";
@@ -12,6 +11,7 @@ import type { NetworkConfig } from "../src/nn/layout.js";
 import { createReferenceEngine } from "../src/nn/reference-engine.js";
 import { createWasmEngineFactory } from "../src/nn/wasm-engine.js";
 import { createOptimizer } from "../src/optim/index.js";
+import { loadMnistSample } from "../src/run/datasets.js";
 
 const root = join(import.meta.dirname, "..");
 const SMALL: NetworkConfig = {

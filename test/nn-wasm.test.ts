@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadMnistSample } from "../src/data/mnist-sample.js";
 import { gatherBatch } from "../src/data/types.js";
 import type { BatchEngine } from "../src/nn/engine.js";
 import { initialParameters } from "../src/nn/init.js";
@@ -13,6 +12,7 @@ import { SeededRandom } from "../src/nn/random.js";
 import { createReferenceEngine } from "../src/nn/reference-engine.js";
 import { createWasmEngineFactory } from "../src/nn/wasm-engine.js";
 import { createOptimizer } from "../src/optim/index.js";
+import { loadMnistSample } from "../src/run/datasets.js";
 
 const root = join(import.meta.dirname, "..");
 let module: WebAssembly.Module;

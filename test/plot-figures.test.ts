@@ -11,13 +11,13 @@ import type { TimingReport } from "../src/lab/timing.js";
 import { renderFigure } from "../src/plot/figures.js";
 import { sampleGrid } from "../src/plot/grid.js";
 import { legendPanel } from "../src/plot/legend.js";
-import { createDocument } from "../src/plot/node/dom.js";
 import { seriesStyle } from "../src/plot/palette.js";
 import { planarPanel } from "../src/plot/planar.js";
 import { seriesPanel } from "../src/plot/series.js";
 import { sampleSurface, surfacePanel } from "../src/plot/surface.js";
 import { composeFigure } from "../src/plot/svg.js";
 import { timingFigure } from "../src/plot/timing.js";
+import { createDocument } from "../src/report/dom.js";
 
 const SNAPSHOTS = join(import.meta.dirname, "snapshots");
 

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { bundledFontPath, svgToPng } from "../src/plot/node/png.js";
 import { composeFigure } from "../src/plot/svg.js";
+import { bundledFontPath, svgToPng } from "../src/report/png.js";
 
 /** Decodes a PNG and counts pixels darker than `level` (all channels) inside a rectangle. */
 function darkPixels(png: PNG, x0: number, y0: number, x1: number, y1: number, level = 100): number {

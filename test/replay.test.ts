@@ -83,10 +83,14 @@ describe("optlab replay", () => {
     writeFileSync(broken, "{ not json");
     let c = capture();
     expect(await main(["replay", join(dir, "nope.json")], c.io)).toBe(2);
-    expect(c.err.join("")).toBe(`optlab replay: cannot read ${join(dir, "nope.json")}: no such file\n`);
+    expect(c.err.join("")).toBe(
+      `optlab replay: cannot read golden document "${join(dir, "nope.json")}": no such file\n`,
+    );
     c = capture();
     expect(await main(["replay", broken], c.io)).toBe(2);
-    expect(c.err.join("")).toMatch(new RegExp(`^optlab replay: ${broken} is not valid JSON: .*\\n$`));
+    expect(c.err.join("")).toMatch(
+      new RegExp(`^optlab replay: golden document "${broken}" is not valid JSON: .*\\n$`),
+    );
     c = capture();
     expect(await main(["replay", broken, "--speed", "3"], c.io)).toBe(2);
     expect(c.err.join("")).toBe("optlab replay: Unknown option '--speed' (see optlab replay --help)\n");
@@ -104,6 +108,8 @@ describe("optlab replay", () => {
       encoding: "utf8",
     });
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe("optlab replay: cannot read /nonexistent/golden.json: no such file\n");
+    expect(result.stderr).toBe(
+      'optlab replay: cannot read golden document "/nonexistent/golden.json": no such file\n',
+    );
   });
 });

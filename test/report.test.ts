@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { meanInterval } from "../src/lab/stats.js";
 import {
   answerQuestions,
   compareIntervals,
   type Measurements,
   type TrajectoryFacts,
-} from "../src/lab/report.js";
-import { meanInterval } from "../src/lab/stats.js";
+} from "../src/report/answers.js";
 
 function run(optimizerId: string, patch: Partial<TrajectoryFacts> = {}): TrajectoryFacts {
   return {

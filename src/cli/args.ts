@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { InputRangeError, InputTypeError } from "../util/errors.js";
+import { InputRangeError, InputTypeError, show } from "../util/errors.js";
 
 export type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
@@ -17,6 +17,14 @@ export function parseCommandArgs<T extends OptionsConfig>(command: string, argv:
   }
 }
 
+/** Reads a number flag: absent → the fallback; empty or not a number → one line naming the flag and the rule. */
+function readNumber(flag: string, raw: string | undefined, rule: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = raw.trim() === "" ? Number.NaN : Number(raw);
+  if (Number.isNaN(value)) throw new InputRangeError(`--${flag} must be ${rule}, got ${show(raw)}`);
+  return value;
+}
+
 /** Reads a whole number flag in [min, max]. */
 export function intFlag(
   flag: string,
@@ -25,13 +33,11 @@ export function intFlag(
   min: number,
   max: number,
 ): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || !(value >= min && value <= max)) {
-    throw new InputRangeError(
-      `--${flag} must be a whole number in [${min}, ${max}], got ${JSON.stringify(raw)}`,
-    );
-  }
+  const rule = `a whole number in [${min}, ${max}]`;
+  const value = readNumber(flag, raw, rule);
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || !(value >= min && value <= max))
+    throw new InputRangeError(`--${flag} must be ${rule}, got ${show(raw)}`);
   return value;
 }
 
@@ -43,10 +49,38 @@ export function numberFlag(
   min: number,
   max: number,
 ): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === "" || !(value >= min && value <= max)) {
-    throw new InputRangeError(`--${flag} must be a number in [${min}, ${max}], got ${JSON.stringify(raw)}`);
-  }
+  const rule = `a number in [${min}, ${max}]`;
+  const value = readNumber(flag, raw, rule);
+  if (value === undefined) return fallback;
+  if (!(value >= min && value <= max))
+    throw new InputRangeError(`--${flag} must be ${rule}, got ${show(raw)}`);
   return value;
+}
+
+/** Reads "a,b" or "a,b,c,d" as finite numbers. */
+export function numberList(flag: string, raw: string, count: number, shape: string): number[] {
+  const parts = raw.split(",").map((part) => part.trim());
+  const values = parts.map(Number);
+  if (parts.length !== count || parts.some((p) => p === "") || !values.every(Number.isFinite)) {
+    throw new InputRangeError(`--${flag} must be ${count} numbers ${shape}, got ${show(raw)}`);
+  }
+  return values;
+}
+
+/** Lets `--start -7,2` mean `--start=-7,2` (Node's parser refuses values that start with a dash). */
+export function joinNegativeValues(argv: string[], flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (flags.includes(argv[i]) && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
+      out.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+/** Refuses positional arguments for a command that takes none. */
+export function noPositionals(positionals: readonly string[]): void {
+  if (positionals.length > 0)
+    throw new InputRangeError(`expected no positional arguments, got ${show(positionals)}`);
 }

@@ -5,13 +5,12 @@ import {
   type FigureKind,
   parseExperiment,
   runExperiment,
-} from "../lab/experiment.js";
-import { type RenderedFigure, renderFigure } from "../plot/figures.js";
-import { createDocument } from "../plot/node/dom.js";
-import { svgToPng } from "../plot/node/png.js";
+} from "../lab/index.js";
+import { type RenderedFigure, renderFigure } from "../plot/index.js";
+import { createDocument, writeFigureFiles } from "../report/index.js";
 import { InputRangeError, show, unknownNameMessage } from "../util/errors.js";
-import { parseCommandArgs } from "./args.js";
-import { type CliIO, writeFileAtomic } from "./io.js";
+import { joinNegativeValues, numberList, parseCommandArgs } from "./args.js";
+import type { CliIO } from "./io.js";
 
 export const FIGURE_USAGE = `usage: optlab figure KIND [options]
   KIND              ${FIGURE_KINDS.join(" | ")}
@@ -28,49 +27,9 @@ export const FIGURE_USAGE = `usage: optlab figure KIND [options]
   --out DIR         output folder (default out)
 writes DIR/NAME.svg, NAME.png, NAME.json and NAME.csv (when the figure has tabular data)`;
 
-/** Writes a rendered figure's files (SVG, PNG, JSON, CSV…) into `folder`, each atomically; returns their names. */
-export function writeFigureFiles(figure: RenderedFigure, folder: string): string[] {
-  const names = [
-    `${figure.id}.svg`,
-    `${figure.id}.png`,
-    `${figure.id}.json`,
-    ...figure.files.map((f) => `${figure.id}${f.suffix}`),
-  ];
-  const png = svgToPng(figure.svg);
-  writeFileAtomic(join(folder, names[0]), figure.svg);
-  writeFileAtomic(join(folder, names[1]), png);
-  writeFileAtomic(join(folder, names[2]), `${JSON.stringify(figure.data, null, 1)}\n`);
-  figure.files.forEach((file, i) => {
-    writeFileAtomic(join(folder, names[3 + i]), file.text);
-  });
-  return names;
-}
-
 /** Runs an experiment and renders its figure (nothing is written). */
 export function buildFigure(experiment: Experiment, document: Document = createDocument()): RenderedFigure {
   return renderFigure(runExperiment(experiment), document);
-}
-
-/** Reads "a,b" or "a,b,c,d" as finite numbers. */
-export function numberList(flag: string, raw: string, count: number, shape: string): number[] {
-  const parts = raw.split(",").map((part) => part.trim());
-  const values = parts.map(Number);
-  if (parts.length !== count || parts.some((p) => p === "") || !values.every(Number.isFinite)) {
-    throw new InputRangeError(`--${flag} must be ${count} numbers ${shape}, got ${show(raw)}`);
-  }
-  return values;
-}
-
-/** Lets `--start -7,2` mean `--start=-7,2` (Node's parser refuses values that start with a dash). */
-export function joinNegativeValues(argv: string[], flags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (flags.includes(argv[i]) && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
-      out.push(`${argv[i]}=${argv[i + 1]}`);
-      i++;
-    } else out.push(argv[i]);
-  }
-  return out;
 }
 
 function parseVariant(raw: string): { label: string; optimizers: string[] } {

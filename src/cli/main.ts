@@ -1,8 +1,6 @@
 import { isUserError, unknownNameMessage } from "../util/errors.js";
+import type { Command } from "./command.js";
 import { type CliIO, processIO } from "./io.js";
-
-/** A command: parses its own flags, calls the lab, writes files; returns the exit code. */
-export type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 interface CommandEntry {
   summary: string;

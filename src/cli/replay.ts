@@ -1,27 +1,8 @@
-import { readFileSync } from "node:fs";
-import { type GoldenDocument, replayDocument } from "../lab/golden.js";
-import { InputRangeError, InputTypeError } from "../util/errors.js";
+import { type GoldenDocument, replayDocument } from "../lab/index.js";
+import { InputTypeError } from "../util/errors.js";
+import { readJsonFile, writeFileAtomic } from "../util/files.js";
 import { parseCommandArgs } from "./args.js";
-import { writeFileAtomic } from "./io.js";
-import type { Command } from "./main.js";
-
-/** Reads a JSON file, naming it in the error when it is missing or malformed. */
-export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputRangeError(
-      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : (code ?? String(error))}`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputTypeError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
+import type { Command } from "./command.js";
 
 /**
  * `optlab replay FILE [--out OUT]`: recomputes every case of a golden-trajectory document with optlab and writes
@@ -35,7 +16,7 @@ export const replay: Command = async (argv, io) => {
     );
   }
   const path = positionals[0];
-  const document = readJsonFile(path) as GoldenDocument;
+  const document = readJsonFile(path, "golden document") as GoldenDocument;
   if (document === null || typeof document !== "object" || !Array.isArray(document.cases)) {
     throw new InputTypeError(`${path}: expected a golden-trajectory document with a "cases" array`);
   }

@@ -1,23 +1,11 @@
 import { readFileSync } from "node:fs";
-import { checkRunSpec, type RunSpec } from "../lab/runspec.js";
+import { checkRunSpec, type RunSpec } from "../lab/index.js";
+import { parseEngineName } from "../nn/index.js";
+import { runPool } from "../run/index.js";
 import { InputRangeError, InputTypeError } from "../util/errors.js";
-import { parseCommandArgs } from "./args.js";
-import type { Command } from "./main.js";
-import { runPool } from "./pool.js";
-
-/** Reads JSON lines, naming the file and line of anything malformed. Blank lines are skipped. */
-export function readJsonLines(text: string, source: string): unknown[] {
-  const values: unknown[] = [];
-  text.split("\n").forEach((line, index) => {
-    if (line.trim() === "") return;
-    try {
-      values.push(JSON.parse(line));
-    } catch (error) {
-      throw new InputTypeError(`${source}:${index + 1} is not valid JSON: ${(error as Error).message}`);
-    }
-  });
-  return values;
-}
+import { parseJsonLines } from "../util/json-lines.js";
+import { intFlag, parseCommandArgs } from "./args.js";
+import type { Command } from "./command.js";
 
 function readInput(path: string): string {
   try {
@@ -43,7 +31,9 @@ export const runSpecCommand: Command = async (argv, io) => {
   if (positionals.length > 1)
     throw new InputTypeError(`expected at most one input FILE, got ${positionals.length}`);
   const source = positionals[0] ?? "-";
-  const specs: RunSpec[] = readJsonLines(readInput(source), source === "-" ? "stdin" : source).map(
+  const engine = parseEngineName(values.engine);
+  const workers = values.workers === undefined ? undefined : intFlag("workers", values.workers, 2, 0, 64);
+  const specs: RunSpec[] = parseJsonLines(readInput(source), source === "-" ? "stdin" : source).values.map(
     (value, i) => {
       try {
         return checkRunSpec(value);
@@ -60,18 +50,12 @@ export const runSpecCommand: Command = async (argv, io) => {
       throw new InputRangeError(`run spec ids must be unique, got ${JSON.stringify(spec.id)} twice`);
     seen.add(spec.id);
   }
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
-    throw new InputRangeError(
-      `--workers must be a whole number in [0, 64], got ${JSON.stringify(values.workers)}`,
-    );
-  }
   const results: string[] = new Array(specs.length);
   const order = new Map(specs.map((spec, i) => [spec.id, i]));
   let written = 0;
   await runPool(specs, {
     workers,
-    engine: (values.engine as "auto" | "wasm" | "reference" | undefined) ?? "auto",
+    engine,
     onResult(result, done, total) {
       results[order.get(result.id) as number] = JSON.stringify(result);
       // Print in input order as soon as the prefix is complete.

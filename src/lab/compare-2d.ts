@@ -1,15 +1,27 @@
 import { getLandscape } from "../landscapes/index.js";
 import { createOptimizer } from "../optim/index.js";
-import type { LandscapeMapSummary } from "./compare-report.js";
 import {
   basinMap,
   bestStepsOverLrs,
   logSpace,
+  type MapCell,
+  type Outcome,
   outcomeShares,
   secondAxisFor,
   stabilityMap,
 } from "./landscape-maps.js";
 import type { StudyOptimizer } from "./study.js";
+
+/** One stability or basin map of the 2D part of a comparison, with the share of each outcome. */
+export interface LandscapeMapSummary {
+  readonly landscape: string;
+  readonly optimizer: string;
+  /** The hyperparameter on a stability map's y axis (null: lr only). */
+  readonly second: string | null;
+  readonly kind: "stability" | "basin";
+  readonly shares: Record<Outcome, number>;
+  readonly cells: readonly MapCell[];
+}
 
 /**
  * The 2D half of the fair tier: the same lr grid for every optimizer on every landscape (the cost is the fewest

@@ -1,3 +1,4 @@
+export * from "./compare-2d.js";
 export * from "./experiment.js";
 export * from "./golden.js";
 export * from "./landscape-maps.js";
@@ -12,10 +13,12 @@ export {
   trajectoryMetrics,
   zigzag,
 } from "./metrics.js";
-export * from "./report.js";
+export * from "./mnist-checkpoint.js";
+export * from "./mnist-results.js";
 export * from "./runspec.js";
 export * from "./smooth.js";
 export * from "./stats.js";
+export * from "./step-cost.js";
 export * from "./study.js";
 export * from "./study-presets.js";
 export * from "./timing.js";

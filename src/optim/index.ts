@@ -12,6 +12,7 @@ import { nesterov, nesterovMeta } from "./nesterov.js";
 import { radam, radamMeta } from "./radam.js";
 import { rmsprop, rmspropMeta } from "./rmsprop.js";
 import { sgd, sgdMeta } from "./sgd.js";
+import { splitTopLevel } from "./spec-list.js";
 import { canonicalHyperparameters, canonicalOptimizerName, FOREIGN_OPTION_VALUES } from "./spelling.js";
 import { swats, swatsMeta } from "./swats.js";
 import { torchAdagrad, torchAdagradMeta } from "./torch-adagrad.js";
@@ -23,6 +24,7 @@ import type { Optimizer, OptimizerMeta } from "./types.js";
 export { describeRange, resolveHyperparameters } from "./hyper.js";
 export { NamedParameters } from "./named.js";
 export { canonicalHyperparameters, canonicalOptimizerName, foreignOptimizerNames } from "./spelling.js";
+export { splitOptimizerList, splitTopLevel } from "./spec-list.js";
 export { restoreState, type SavedState, saveState } from "./state.js";
 export * from "./types.js";
 
@@ -127,19 +129,7 @@ export function parseOptimizerSpec(text: string): { id: string; hp: Record<strin
   const id = canonicalOptimizerName(name);
   const hp: Record<string, unknown> = {};
   const rest = colon < 0 ? "" : text.slice(colon + 1);
-  // Split on commas that are not inside brackets.
-  let depth = 0;
-  let start = 0;
-  const entries: string[] = [];
-  for (let i = 0; i <= rest.length; i++) {
-    const c = rest[i];
-    if (c === "[" || c === "(") depth++;
-    else if (c === "]" || c === ")") depth--;
-    if (i === rest.length || (c === "," && depth === 0)) {
-      if (rest.slice(start, i).trim() !== "") entries.push(rest.slice(start, i));
-      start = i + 1;
-    }
-  }
+  const entries = splitTopLevel(rest).filter((entry) => entry.trim() !== "");
   for (const entry of entries) {
     const equals = entry.indexOf("=");
     if (equals < 0) {

@@ -33,7 +33,7 @@ export function optlabVersion(): string {
   return JSON.parse(readFileSync(projectPath("package.json"), "utf8")).version;
 }
 
-/** A compiled command-line module (worker scripts run built JavaScript, also when the caller runs from sources). */
-export function builtCliScript(name: string): string {
-  return projectPath("build", "src", "cli", name);
+/** A compiled module of `src/run/` (worker scripts run built JavaScript, also when the caller runs from sources). */
+export function builtRunScript(name: string): string {
+  return projectPath("build", "src", "run", name);
 }

@@ -10,7 +10,7 @@ import {
 } from "../../src/lab/index.js";
 import type { Landscape } from "../../src/landscapes/index.js";
 import { type Optimizer, optimizerLabel } from "../../src/optim/index.js";
-import { seriesStyle } from "../../src/plot/palette.js";
+import { seriesStyle } from "../../src/plot/index.js";
 import { type OptimizerEntry, optimizerOf } from "./state.js";
 
 export interface PathRun {

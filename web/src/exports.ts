@@ -4,8 +4,8 @@
  * data as CSV and JSON.
  */
 import { applyPalette, GIFEncoder, quantize } from "gifenc";
-import { type ExperimentRun, runExperiment } from "../../src/lab/experiment.js";
-import { renderFigure, trajectoryCsv } from "../../src/plot/figures.js";
+import { type ExperimentRun, runExperiment } from "../../src/lab/index.js";
+import { renderFigure, trajectoryCsv } from "../../src/plot/index.js";
 import type { PathRun } from "./compute.js";
 import { download } from "./dom.js";
 

@@ -6,8 +6,8 @@
  * Rastrigin's 365 rings (measured), against the landscape-switch budget of 100 ms.
  */
 import type { Landscape } from "../../src/landscapes/index.js";
-import { sampleGrid } from "../../src/plot/grid.js";
-import type { ScalarGrid } from "../../src/plot/types.js";
+import type { ScalarGrid } from "../../src/plot/index.js";
+import { sampleGrid } from "../../src/plot/index.js";
 import type { Window2 } from "./state.js";
 
 export interface SampledLandscape {

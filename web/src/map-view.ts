@@ -6,7 +6,7 @@
  */
 import { ticks } from "d3";
 import type { Landscape } from "../../src/landscapes/index.js";
-import { DIVERGENCE_COLOR } from "../../src/plot/palette.js";
+import { DIVERGENCE_COLOR } from "../../src/plot/index.js";
 import type { Internals, PathRun } from "./compute.js";
 import { fitCanvas, shortNumber } from "./dom.js";
 import {

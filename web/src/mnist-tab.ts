@@ -4,7 +4,7 @@
  */
 
 import { createOptimizer } from "../../src/optim/index.js";
-import { seriesStyle } from "../../src/plot/palette.js";
+import { seriesStyle } from "../../src/plot/index.js";
 import { StepChart } from "./charts.js";
 import { byId, el, shortNumber } from "./dom.js";
 import { type FromWorker, SEED_MNIST_SPECS, type ToWorker } from "./mnist-protocol.js";

@@ -5,19 +5,21 @@
  * batches for everyone). It trains in chunks of a few updates and resumes from the library's
  * checkpoint after each, so a "stop" message is seen within one chunk.
  */
-import type { ImageSet } from "../../src/data/types.js";
+import { decodeBrowserSample, type ImageSet } from "../../src/data/index.js";
 import {
   evaluateOnSet,
   type TrainingCheckpoint,
   type TrainingPlan,
   trainPaired,
-} from "../../src/lab/train.js";
-import type { BatchEngine, BatchEngineFactory } from "../../src/nn/engine.js";
-import { initialParameters } from "../../src/nn/init.js";
-import { compileKernelsAsync } from "../../src/nn/kernels/wasm-kernels.js";
-import { BOOK_NETWORK } from "../../src/nn/layout.js";
-import { createReferenceEngine } from "../../src/nn/reference-engine.js";
-import { createWasmEngineFactory } from "../../src/nn/wasm-engine.js";
+} from "../../src/lab/index.js";
+import {
+  type BatchEngine,
+  type BatchEngineFactory,
+  BOOK_NETWORK,
+  compileKernelsAsync,
+  initialParameters,
+  selectEngine,
+} from "../../src/nn/index.js";
 import { createOptimizer, optimizerLabel } from "../../src/optim/index.js";
 import {
   type FromWorker,
@@ -34,39 +36,27 @@ function post(message: FromWorker): void {
   scope.postMessage(message);
 }
 
-/** Reads the sample the build emits (see vite.config.ts): "OPTLABW1", counts, then pixels and labels per set. */
+/** Reads the sample the build emits (see vite.config.ts and `encodeBrowserSample`). */
 async function loadSample(): Promise<{ train: ImageSet; test: ImageSet }> {
   // The worker's script sits in assets/ (built) or src/ (dev server); the sample sits at the site root.
   const response = await fetch(new URL(`../${MNIST_ASSET}`, scope.location.href));
   if (!response.ok) throw new Error(`mnist: could not load ${MNIST_ASSET} (HTTP ${response.status})`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== "OPTLABW1")
-    throw new Error(`mnist: ${MNIST_ASSET} is not an optlab sample`);
-  const view = new DataView(bytes.buffer);
-  const counts = [view.getUint32(8, true), view.getUint32(12, true)];
-  let offset = 16;
-  const sets = counts.map((count) => {
-    const pixels = bytes.subarray(offset, offset + count * 784);
-    offset += count * 784;
-    const labels = bytes.subarray(offset, offset + count);
-    offset += count;
-    return { count, rows: 28, cols: 28, pixels, labels };
-  });
-  return { train: sets[0], test: sets[1] };
+  return decodeBrowserSample(new Uint8Array(await response.arrayBuffer()), MNIST_ASSET);
 }
 
 /**
- * The project's WebAssembly SIMD engine when the site carries its kernels (the build emits them when
- * `npm run build:wasm` has run), else the plain-TypeScript reference engine.
+ * The engine `selectEngine` picks (the library's one rule, as in the CLI): the WebAssembly SIMD kernels when the
+ * site carries them (the build emits them when `npm run build:wasm` has run), else the plain TypeScript engine.
  */
 async function engineFactory(): Promise<BatchEngineFactory> {
+  let module: WebAssembly.Module | null = null;
   try {
     const response = await fetch(new URL(`../${KERNELS_ASSET}`, scope.location.href));
-    if (!response.ok) return createReferenceEngine;
-    return createWasmEngineFactory(await compileKernelsAsync(await response.arrayBuffer()));
+    if (response.ok) module = await compileKernelsAsync(await response.arrayBuffer());
   } catch {
-    return createReferenceEngine;
+    module = null;
   }
+  return selectEngine("auto", BOOK_NETWORK, module, `the site has no ${KERNELS_ASSET}`).factory;
 }
 
 let job: {

@@ -3,7 +3,7 @@
  * outside (a URL, a loaded file) is untrusted: `decodeState` and `stateFromExperiment` validate every
  * field, clamp numbers into range, drop what cannot be used with a one-line warning, and never throw.
  */
-import { type Experiment, type OptimizerSpecInput, parseExperiment } from "../../src/lab/experiment.js";
+import { type Experiment, type OptimizerSpecInput, parseExperiment } from "../../src/lab/index.js";
 import { FORMULA_MAX_LENGTH, getLandscape, type Landscape } from "../../src/landscapes/index.js";
 import {
   canonicalHyperparameters,

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
-import { projectPath } from "../../util/project.js";
+import { projectPath } from "../util/project.js";
 
 const FONT_RELATIVE = join("assets", "fonts", "DejaVuSans.ttf");
 

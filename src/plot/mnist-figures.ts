@@ -1,13 +1,10 @@
-import { join } from "node:path";
 import * as Plot from "@observablehq/plot";
+import type { CollectedRun, RunHeader } from "../lab/mnist-results.js";
 import { median } from "../lab/stats.js";
-import { legendPanel } from "../plot/legend.js";
-import { createDocument } from "../plot/node/dom.js";
-import { svgToPng } from "../plot/node/png.js";
-import { lineStyle, seriesStyle } from "../plot/palette.js";
-import { composeFigure } from "../plot/svg.js";
-import { writeFileAtomic } from "./io.js";
-import type { CollectedRun, RunHeader } from "./mnist-results.js";
+import type { RenderedFigure } from "./figures.js";
+import { legendPanel } from "./legend.js";
+import { lineStyle, seriesStyle } from "./palette.js";
+import { composeFigure } from "./svg.js";
 
 /** Median over seeds, position by position (the curves of one optimizer all have the same length). */
 function medianCurve(curves: readonly ArrayLike<number>[]): number[] {
@@ -150,24 +147,32 @@ export function mnistAccuracyFigure(
   });
 }
 
-/** Writes `mnist-loss.svg/.png` and (when there were evaluations) `mnist-accuracy.svg/.png`; returns the paths. */
-export async function writeMnistFigures(
-  outDir: string,
+/** The MNIST figures of a run: `mnist-loss`, and `mnist-accuracy` when the run made evaluations (SVG only; no data file). */
+export function mnistFigures(
+  document: Document,
   runs: readonly CollectedRun[],
   header: RunHeader,
   description: string,
-): Promise<string[]> {
-  const document = createDocument();
-  const written: string[] = [];
-  const figures: [string, string | null][] = [
-    ["mnist-loss", mnistLossFigure(document, runs, header, description)],
-    ["mnist-accuracy", mnistAccuracyFigure(document, runs, header, description)],
-  ];
-  for (const [name, svg] of figures) {
-    if (svg === null) continue;
-    writeFileAtomic(join(outDir, `${name}.svg`), svg);
-    writeFileAtomic(join(outDir, `${name}.png`), svgToPng(svg));
-    written.push(join(outDir, `${name}.svg`), join(outDir, `${name}.png`));
-  }
-  return written;
+): RenderedFigure[] {
+  const figures: RenderedFigure[] = [];
+  const loss = mnistLossFigure(document, runs, header, description);
+  figures.push({
+    id: "mnist-loss",
+    title: "MNIST training loss",
+    caption: "",
+    svg: loss,
+    data: undefined,
+    files: [],
+  });
+  const accuracy = mnistAccuracyFigure(document, runs, header, description);
+  if (accuracy !== null)
+    figures.push({
+      id: "mnist-accuracy",
+      title: "MNIST test accuracy",
+      caption: "",
+      svg: accuracy,
+      data: undefined,
+      files: [],
+    });
+  return figures;
 }

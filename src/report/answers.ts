@@ -1,4 +1,4 @@
-import { type Interval, overlaps } from "./stats.js";
+import { type Interval, overlaps } from "../lab/stats.js";
 
 /**
  * The seed's questions answered from this run's measurements. Fixed prose explains each mechanism; every claim

@@ -1,8 +1,12 @@
+import {
+  type Interval,
+  type LandscapeMapSummary,
+  type OptimizerSummary,
+  overlaps,
+  type StudyConfig,
+  tuningBudget,
+} from "../lab/index.js";
 import { createOptimizer, optimizerLabel } from "../optim/index.js";
-import type { MapCell, Outcome } from "./landscape-maps.js";
-import { type Interval, overlaps } from "./stats.js";
-import type { OptimizerSummary, StudyConfig } from "./study.js";
-import { tuningBudget } from "./tuning.js";
 
 /** Formats numbers once, for every table of the comparison report. */
 export function formatInterval(
@@ -134,16 +138,6 @@ export function rankingSentence(summaries: readonly OptimizerSummary[], which: "
     parts.push(ranked[i].label);
   }
   return `${parts.join("")} (">" where the 95 % intervals over seeds do not overlap, "≈" where they do: tied at this number of seeds).`;
-}
-
-export interface LandscapeMapSummary {
-  readonly landscape: string;
-  readonly optimizer: string;
-  /** The hyperparameter on a stability map's y axis (null: lr only). */
-  readonly second: string | null;
-  readonly kind: "stability" | "basin";
-  readonly shares: Record<Outcome, number>;
-  readonly cells: readonly MapCell[];
 }
 
 export function mapsTable(maps: readonly LandscapeMapSummary[]): string {

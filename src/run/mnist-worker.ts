@@ -1,9 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { DataSplit } from "../data/types.js";
-import { type TrainingCheckpoint, type TrainingPlan, trainPaired } from "../lab/train.js";
-import type { NetworkConfig } from "../nn/layout.js";
-import { createReferenceEngine } from "../nn/reference-engine.js";
-import { createWasmEngineFactory } from "../nn/wasm-engine.js";
+import type { DataSplit } from "../data/index.js";
+import { type TrainingCheckpoint, type TrainingPlan, trainPaired } from "../lab/index.js";
+import { type NetworkConfig, selectEngine } from "../nn/index.js";
 import { createOptimizer } from "../optim/index.js";
 
 /** What `mnist-parallel.ts` sends each worker: its share of the optimizers, everything else identical. */
@@ -21,7 +19,7 @@ export interface WorkerTask {
 const task = workerData as WorkerTask;
 const port = parentPort!;
 const optimizers = task.specs.map((spec) => ({ label: spec, optimizer: createOptimizer(spec) }));
-const factory = task.module ? createWasmEngineFactory(task.module) : createReferenceEngine;
+const { factory } = selectEngine(task.module ? "wasm" : "reference", task.config, task.module);
 const engine = factory(task.config, optimizers.length, task.plan.batchSize);
 try {
   trainPaired(

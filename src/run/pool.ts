@@ -1,13 +1,15 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { checkRunSpec, executeRunSpec, type RunResult, type RunSpec } from "../lab/runspec.js";
-import { builtCliScript } from "../util/project.js";
-import { nodeRunEnvironment } from "./run-environment.js";
+import { checkRunSpec, executeRunSpec, type RunResult, type RunSpec } from "../lab/index.js";
+import type { EngineName } from "../nn/index.js";
+import { InputRangeError } from "../util/errors.js";
+import { builtRunScript } from "../util/project.js";
+import { nodeRunEnvironment } from "./environment.js";
 
 export interface PoolOptions {
   /** Worker threads; 0 runs in this thread (tests, debugging). Default: the number of cores. */
   readonly workers?: number;
-  readonly engine?: "auto" | "wasm" | "reference";
+  readonly engine?: EngineName;
   /** Called as each run finishes, in completion order (write it down at once: that is what makes resume work). */
   onResult(result: RunResult, done: number, total: number): void;
 }
@@ -31,7 +33,7 @@ export async function runPool(specs: readonly RunSpec[], options: PoolOptions): 
       options.onResult(executeRunSpec(checkRunSpec(spec), environment), ++done, total);
     return;
   }
-  const script = builtCliScript("run-worker.js");
+  const script = builtRunScript("run-worker.js");
   let next = 0;
   let failure: Error | null = null;
   await Promise.all(
@@ -48,14 +50,19 @@ export async function runPool(specs: readonly RunSpec[], options: PoolOptions): 
             const index = next++;
             worker.postMessage({ index, spec: specs[index] });
           };
-          worker.on("message", (message: { index: number; result?: RunResult; error?: string }) => {
-            if (message.error !== undefined) {
-              failure ??= new Error(`run ${specs[message.index].id}: ${message.error}`);
-            } else {
-              options.onResult(message.result as RunResult, ++done, total);
-            }
-            feed();
-          });
+          worker.on(
+            "message",
+            (message: { index: number; result?: RunResult; error?: string; userError?: boolean }) => {
+              if (message.error !== undefined) {
+                // A user's mistake stays one: the command answers it in one line, as with --workers 0.
+                const text = `run ${specs[message.index].id}: ${message.error}`;
+                failure ??= message.userError ? new InputRangeError(text) : new Error(text);
+              } else {
+                options.onResult(message.result as RunResult, ++done, total);
+              }
+              feed();
+            },
+          );
           worker.on("error", (error) => {
             failure ??= error;
             reject(error);

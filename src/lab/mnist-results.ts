@@ -1,6 +1,6 @@
-import { smoothCurve } from "../lab/smooth.js";
-import { spreadOf } from "../lab/stats.js";
-import type { EvaluationRecord, LossChunk } from "../lab/train.js";
+import { smoothCurve } from "./smooth.js";
+import { type Spread, spreadOf } from "./stats.js";
+import type { EvaluationRecord, LossChunk } from "./train.js";
 
 /** The first line of `mnist-results.jsonl`: the settings a `--resume` must match. */
 export interface RunHeader {
@@ -63,25 +63,21 @@ export function collectRuns(lines: readonly ResultLine[], header: RunHeader): Co
 export interface SummaryRow {
   readonly optimizer: string;
   readonly seeds: number;
-  readonly finalLoss: Spread;
-  readonly finalSmoothedLoss: Spread;
-  readonly testLoss: Spread | null;
-  readonly testAccuracy: Spread | null;
+  readonly finalLoss: MedianRange;
+  readonly finalSmoothedLoss: MedianRange;
+  readonly testLoss: MedianRange | null;
+  readonly testAccuracy: MedianRange | null;
 }
 
-/** Median and range over seeds. */
-export interface Spread {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
+/** Median and range over seeds (the part of `Spread` the MNIST summary keeps). */
+export type MedianRange = Pick<Spread, "median" | "min" | "max">;
 
-export function spread(values: readonly number[]): Spread {
+export function medianRange(values: readonly number[]): MedianRange {
   const { median, min, max } = spreadOf(values);
   return { median, min, max };
 }
 
-export function summarize(runs: readonly CollectedRun[], labels: readonly string[]): SummaryRow[] {
+export function summarizeMnistRuns(runs: readonly CollectedRun[], labels: readonly string[]): SummaryRow[] {
   return labels.flatMap((label) => {
     const mine = runs.filter((run) => run.label === label && run.losses.length > 0);
     if (mine.length === 0) return [];
@@ -95,19 +91,21 @@ export function summarize(runs: readonly CollectedRun[], labels: readonly string
       {
         optimizer: label,
         seeds: mine.length,
-        finalLoss: spread(mine.map((run) => run.losses[run.losses.length - 1])),
-        finalSmoothedLoss: spread(mine.map((run) => run.smoothed[run.smoothed.length - 1] ?? Number.NaN)),
-        testLoss: finals.length ? spread(finals.map((e) => e.testLoss)) : null,
-        testAccuracy: finals.length ? spread(finals.map((e) => e.testAccuracy)) : null,
+        finalLoss: medianRange(mine.map((run) => run.losses[run.losses.length - 1])),
+        finalSmoothedLoss: medianRange(
+          mine.map((run) => run.smoothed[run.smoothed.length - 1] ?? Number.NaN),
+        ),
+        testLoss: finals.length ? medianRange(finals.map((e) => e.testLoss)) : null,
+        testAccuracy: finals.length ? medianRange(finals.map((e) => e.testAccuracy)) : null,
       },
     ];
   });
 }
 
 /** The summary as a plain-text table. */
-export function summaryTable(rows: readonly SummaryRow[]): string {
+export function mnistSummaryTable(rows: readonly SummaryRow[]): string {
   const many = rows.some((row) => row.seeds > 1);
-  const show = (s: Spread | null, digits: number, scale = 1) =>
+  const show = (s: MedianRange | null, digits: number, scale = 1) =>
     s === null
       ? "—"
       : many

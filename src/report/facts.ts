@@ -1,9 +1,9 @@
+import type { OptimizerRun } from "../lab/experiment.js";
+import { logSpace, stabilityMap } from "../lab/landscape-maps.js";
+import { trajectoryMetrics } from "../lab/metrics.js";
 import type { Landscape } from "../landscapes/types.js";
 import { createOptimizer } from "../optim/index.js";
-import type { OptimizerRun } from "./experiment.js";
-import { logSpace, stabilityMap } from "./landscape-maps.js";
-import { trajectoryMetrics } from "./metrics.js";
-import type { StabilityFacts, TrajectoryFacts } from "./report.js";
+import type { StabilityFacts, TrajectoryFacts } from "./answers.js";
 
 /** The numbers the report needs from one 2D run. */
 export function trajectoryFacts(run: OptimizerRun, landscape: Landscape, tolerance: number): TrajectoryFacts {

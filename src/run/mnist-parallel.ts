@@ -1,15 +1,15 @@
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import type { DataSplit, ImageSet } from "../data/types.js";
-import type { TrainingCallbacks, TrainingCheckpoint, TrainingPlan } from "../lab/train.js";
-import type { NetworkConfig } from "../nn/layout.js";
+import type { DataSplit, ImageSet } from "../data/index.js";
+import type { TrainingCallbacks, TrainingCheckpoint, TrainingPlan } from "../lab/index.js";
+import type { NetworkConfig } from "../nn/index.js";
 import { InputRangeError } from "../util/errors.js";
-import { builtCliScript } from "../util/project.js";
+import { builtRunScript } from "../util/project.js";
 import type { WorkerTask } from "./mnist-worker.js";
 
 /** The compiled worker script, or null when only the TypeScript sources exist (e.g. under Vitest without a build). */
 export function workerScriptPath(): string | null {
-  const script = builtCliScript("mnist-worker.js");
+  const script = builtRunScript("mnist-worker.js");
   return existsSync(script) ? script : null;
 }
 

@@ -1,22 +1,27 @@
-import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { answerQuestions, type Measurements, type ReportEntry, type TimingFacts } from "../lab/report.js";
-import { stabilityFacts, trajectoryFacts } from "../lab/report-facts.js";
-import type { RunResult } from "../lab/runspec.js";
-import { meanInterval } from "../lab/stats.js";
-import { nextRuns, summarizeStudy } from "../lab/study.js";
-import { remediesStudy } from "../lab/study-presets.js";
-import type { TimingReport } from "../lab/timing.js";
+import {
+  type ExperimentRun,
+  meanInterval,
+  nextRuns,
+  type RunResult,
+  remediesStudy,
+  summarizeStudy,
+  type TimingReport,
+} from "../lab/index.js";
 import { getLandscape } from "../landscapes/index.js";
-import { escapeXml } from "../plot/svg.js";
+import { escapeXml } from "../plot/index.js";
+import { DEFAULT_MNIST_OPTIMIZERS, type MnistPlan, runMnist, runPool } from "../run/index.js";
+import { writeFileAtomic } from "../util/files.js";
+import { jsonLinesText } from "../util/json-lines.js";
 import { optlabVersion } from "../util/project.js";
-import { writeFigureFiles } from "./figure.js";
+import { answerQuestions, type Measurements, type ReportEntry, type TimingFacts } from "./answers.js";
+import { remediesSection } from "./compare-report.js";
+import { createDocument } from "./dom.js";
+import { stabilityFacts, trajectoryFacts } from "./facts.js";
+import { writeFigureFiles } from "./figure-files.js";
 import { howToRead } from "./how-to-read.js";
-import { type CliIO, writeFileAtomic } from "./io.js";
-import { mnist } from "./mnist.js";
-import { collectRuns, type ResultLine, type RunHeader } from "./mnist-results.js";
-import { runPool } from "./pool.js";
+import { writeMnistFiles } from "./mnist-files.js";
 
 /**
  * The parts of `npm start` beyond the 2D figures: the seed's MNIST experiment (§8) with paired seeds, a small
@@ -28,7 +33,8 @@ export interface ReportSettings {
   readonly quick: boolean;
   readonly mnistSeeds: number;
   readonly remedySeeds: number;
-  readonly io: CliIO;
+  /** Where progress lines go (one per line, no newline). */
+  readonly log: (line: string) => void;
 }
 
 /** What the pieces leave for the report. */
@@ -45,25 +51,31 @@ export function machineLine(): string {
   return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} on ${process.platform}/${process.arch}`;
 }
 
-/** The MNIST run's flags (the seed's §8: 2000 updates of 128, the book's defaults) and the quick version. */
-export function mnistFlags(settings: ReportSettings, folder: string): string[] {
-  const common = ["--out", folder, "--seeds", String(settings.mnistSeeds)];
+/** The MNIST run (the seed's §8: 2000 updates of 128, the book's defaults) and the quick version. */
+export function mnistPlanFor(settings: ReportSettings, folder: string): MnistPlan {
+  const common = {
+    specs: DEFAULT_MNIST_OPTIMIZERS,
+    seeds: Array.from({ length: settings.mnistSeeds }, (_, i) => 1 + i),
+    data: "mnist",
+    activation: "relu" as const,
+    weightDecayLambda: 0,
+    engine: "auto" as const,
+    folder,
+    resume: false,
+  };
   return settings.quick
-    ? [...common, "--iterations", "40", "--batch-size", "32", "--hidden", "16", "--eval-every", "20"]
-    : [...common, "--eval-every", "200"];
+    ? { ...common, iterations: 40, batchSize: 32, hiddenSizes: [16], evalEvery: 20 }
+    : { ...common, iterations: 2000, batchSize: 128, hiddenSizes: [100, 100, 100, 100], evalEvery: 200 };
 }
 
 /** Runs the seed's MNIST experiment into the report folder and keeps its numbers for the answers. */
 export async function runMnistPart(folder: string, settings: ReportSettings, facts: ReportFacts) {
-  const flags = mnistFlags(settings, folder);
-  const code = await mnist(flags, settings.io);
-  if (code !== 0) throw new Error(`optlab all: the MNIST part failed (exit ${code})`);
-  const lines = readFileSync(join(folder, "mnist-results.jsonl"), "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as ResultLine);
-  const header = lines[0] as RunHeader;
-  const runs = collectRuns(lines, header);
+  const result = await runMnist(mnistPlanFor(settings, folder), {
+    onNote: (text) => settings.log(`  mnist: ${text}`),
+    onSeedDone: (seed, seconds) => settings.log(`  mnist seed ${seed}: ${seconds.toFixed(1)} s`),
+  });
+  writeMnistFiles(folder, result);
+  const { header, runs } = result;
   facts.mnist = {
     facts: header.optimizers.map((label) => {
       const mine = runs.filter((r) => r.label === label);
@@ -113,7 +125,7 @@ export async function runRemediesPart(folder: string, settings: ReportSettings, 
   await runPool(nextRuns(study, results), {
     onResult(result, done, total) {
       results.set(result.id, result);
-      settings.io.stdout(`  remedies ${done}/${total} ${result.id} (${result.seconds.toFixed(1)} s)\n`);
+      settings.log(`  remedies ${done}/${total} ${result.id} (${result.seconds.toFixed(1)} s)`);
     },
   });
   const summaries = summarizeStudy(study, results);
@@ -132,16 +144,11 @@ export async function runRemediesPart(folder: string, settings: ReportSettings, 
     iterations: study.iterations,
     data: study.data,
   };
-  const { remediesSection } = await import("./compare.js");
-  const { createDocument } = await import("../plot/node/dom.js");
   const section = remediesSection(study, summaries, createDocument());
   const files: string[] = [];
   for (const figure of section.figures) files.push(...writeFigureFiles(figure, folder));
   writeFileAtomic(join(folder, "remedies.md"), `${section.markdown}\n`);
-  writeFileAtomic(
-    join(folder, "remedies.jsonl"),
-    [...results.values()].map((r) => `${JSON.stringify(r)}\n`).join(""),
-  );
+  writeFileAtomic(join(folder, "remedies.jsonl"), jsonLinesText([...results.values()]));
   return {
     id: "remedies",
     title: `Seed §6: SGD+Momentum, Adam, SWATS and AdaBound on ${study.data}, ${study.iterations} updates, ${study.seeds.length} seed(s)`,
@@ -172,7 +179,7 @@ const TUNED = [
   "adam:lr=0.3",
 ];
 
-type ExperimentRuns = Map<string, import("../lab/experiment.js").ExperimentRun>;
+type ExperimentRuns = Map<string, ExperimentRun>;
 
 /** Gathers this run's measurements and answers the seed's questions. */
 export function buildMeasurements(runs: ExperimentRuns, facts: ReportFacts, tolerance: number): Measurements {

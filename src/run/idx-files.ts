@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { type DataSplit, type ImageSet, parseIdxImageSet } from "../data/index.js";
 import { InputRangeError } from "../util/errors.js";
-import { parseIdxImageSet } from "./idx.js";
-import type { DataSplit, ImageSet } from "./types.js";
 
 /** The standard MNIST file stems; each may be plain or gzip-compressed (`.gz`). */
 export const IDX_FILES = {

@@ -1,0 +1,398 @@
+import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import {
+  type ExperimentRun,
+  type OptimizerRun,
+  runExperiment,
+  timeOptimizers,
+  timingCsv,
+  timingMarkdown,
+  trajectoryMetrics,
+} from "../lab/index.js";
+import { getLandscape } from "../landscapes/index.js";
+import { escapeXml, renderFigure, timingFigure } from "../plot/index.js";
+import { experimentsFolder, readExperimentFile } from "../run/index.js";
+import { writeFileAtomic } from "../util/files.js";
+import { createDocument } from "./dom.js";
+import { writeFigureFiles } from "./figure-files.js";
+import { howToRead } from "./how-to-read.js";
+import { svgToPng } from "./png.js";
+import {
+  answersHtml,
+  buildMeasurements,
+  machineLine,
+  type ReportFacts,
+  type ReportSettings,
+  runMnistPart,
+  runRemediesPart,
+  writeAnswers,
+} from "./seed-pieces.js";
+
+/** One entry of the manifest: a figure or table and the files that hold it. */
+export interface ReportItem {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly files: readonly string[];
+  /** HTML shown under the caption in index.html (tables); figures show their PNG. */
+  readonly html?: string;
+}
+
+/** What every piece of the report shares: where to write, a DOM for Plot, the runs made so far. */
+export interface ReportContext {
+  readonly folder: string;
+  readonly document: Document;
+  /** Every experiment run so far, by figure id (the metrics table reads them). */
+  readonly runs: Map<string, ExperimentRun>;
+  /** Numbers the pieces leave for the answers (timing, MNIST, §6). */
+  readonly facts: ReportFacts;
+}
+
+/** A piece of the report: writes its files into the context's folder and returns its manifest entry. */
+export interface ReportPiece {
+  readonly id: string;
+  build(context: ReportContext): ReportItem | Promise<ReportItem>;
+}
+
+/** The seed's 2D figures, in report order; each is `experiments/ID.json`. */
+export const SEED_FIGURE_IDS = [
+  "surface",
+  "gradient-field",
+  "trajectories",
+  "trajectories-6",
+  "lr-0.01",
+  "lr-11",
+  "lr-tuned",
+  "momentum-vs-nesterov",
+  "adagrad-vs-rmsprop",
+  "book-vs-torch",
+  "losses",
+] as const;
+
+/** The optimizers timed (the seed's tuned settings plus Nesterov and RMSprop). */
+export const TIMED_OPTIMIZERS = [
+  "sgd:lr=0.95",
+  "momentum:lr=0.1,momentum=0.9",
+  "nesterov:lr=0.1,momentum=0.9",
+  "adagrad:lr=1.5",
+  "rmsprop:lr=0.1,rho=0.99",
+  "adam:lr=0.3,beta1=0.9,beta2=0.999",
+];
+
+/** The tolerance of "steps to tolerance" in the metrics and timing tables (the seed's §4.4 asks f ≤ 1e-3). */
+export const TOLERANCE = 1e-3;
+
+/** A figure of the seed from its experiment file. */
+export function seedFigure(id: string, context: ReportContext): ReportItem {
+  const experiment = readExperimentFile(join(experimentsFolder(), `${id}.json`));
+  const run = runExperiment(experiment);
+  context.runs.set(id, run);
+  const rendered = renderFigure(run, context.document);
+  const files = writeFigureFiles(rendered, context.folder);
+  return { id: rendered.id, title: rendered.title, caption: rendered.caption, files };
+}
+
+function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const head = `<tr>${header.map((h) => `<th>${escapeXml(h)}</th>`).join("")}</tr>`;
+  const body = rows
+    .map((row) => `<tr>${row.map((cell) => `<td>${escapeXml(cell)}</td>`).join("")}</tr>`)
+    .join("\n");
+  return `<table>\n${head}\n${body}\n</table>`;
+}
+
+/** The seed's §4.4 done properly: time per step and time to f ≤ 1e-3, as table and chart. */
+export function timingItem(context: ReportContext): ReportItem {
+  const landscape = getLandscape("quadratic");
+  const start = [-7, 2];
+  const report = timeOptimizers(landscape, TIMED_OPTIMIZERS, start, { tolerance: TOLERANCE });
+  context.facts.timing = report;
+  const title = `Time per optimizer step and time to reach f ≤ ${TOLERANCE} on f(x, y) = x²/20 + y², from (−7, 2)`;
+  const method = `Median over ${report.repetitions} repetitions after ${report.warmup} warm-up repetitions; one repetition times ${report.stepsPerRepetition} steps (per-step figures) or ${report.runsPerRepetition} whole runs to the tolerance (at most ${report.maxSteps} steps, f evaluated after every step to check it). The step alone is timed on a fixed gradient; gradient + step from the start. Bars: interquartile range. ${machineLine()}. Compare within one run only: the machine is shared and noisy.`;
+  const svg = timingFigure(context.document, report, "timing", title, [method]);
+  const markdown = `# ${title}\n\n${method}\n\n${timingMarkdown(report)}`;
+  writeFileAtomic(join(context.folder, "timing.svg"), svg);
+  writeFileAtomic(join(context.folder, "timing.png"), svgToPng(svg));
+  writeFileAtomic(join(context.folder, "timing.md"), markdown);
+  writeFileAtomic(join(context.folder, "timing.csv"), timingCsv(report));
+  writeFileAtomic(
+    join(context.folder, "timing.json"),
+    `${JSON.stringify({ ...report, environment: machineLine() }, null, 1)}\n`,
+  );
+  const rows = report.timings.map((t) => [
+    t.label,
+    t.stepNs.median.toFixed(1),
+    `${t.stepNs.q1.toFixed(1)}–${t.stepNs.q3.toFixed(1)}`,
+    t.iterationNs.median.toFixed(1),
+    t.stepsToTolerance === null ? "—" : String(t.stepsToTolerance),
+    t.timeToToleranceUs ? t.timeToToleranceUs.median.toFixed(2) : "—",
+  ]);
+  return {
+    id: "timing",
+    title,
+    caption: method,
+    files: ["timing.svg", "timing.png", "timing.md", "timing.csv", "timing.json"],
+    html: htmlTable(
+      [
+        "optimizer",
+        "step (ns)",
+        "IQR (ns)",
+        "gradient + step (ns)",
+        `steps to f ≤ ${TOLERANCE}`,
+        "time to tolerance (µs)",
+      ],
+      rows,
+    ),
+  };
+}
+
+interface MetricsRow {
+  readonly figures: string[];
+  readonly setting: string;
+  readonly run: OptimizerRun;
+  readonly metrics: ReturnType<typeof trajectoryMetrics>;
+}
+
+function number(value: number | null, digits = 4): string {
+  if (value === null || Number.isNaN(value)) return "—";
+  return Math.abs(value) >= 1e5 || (Math.abs(value) < 1e-3 && value !== 0)
+    ? value.toExponential(digits - 1)
+    : String(Number(value.toPrecision(digits)));
+}
+
+/** Every trajectory of the report once (runs shared by several figures are listed with all of them). */
+export function metricsItem(context: ReportContext): ReportItem {
+  const rows = new Map<string, MetricsRow>();
+  for (const [figureId, run] of context.runs) {
+    const groups = [{ label: "", runs: run.runs }, ...run.variants];
+    for (const group of groups) {
+      for (const r of group.runs) {
+        const key = `${run.landscape.id}|${run.start.join(",")}|${run.experiment.steps}|${r.settings}`;
+        const existing = rows.get(key);
+        if (existing) {
+          if (!existing.figures.includes(figureId)) existing.figures.push(figureId);
+          continue;
+        }
+        rows.set(key, {
+          figures: [figureId],
+          setting: `${run.landscape.id} from (${run.start.join(", ")}), ${run.experiment.steps} steps`,
+          run: r,
+          metrics: trajectoryMetrics(r.trajectory, run.landscape, TOLERANCE),
+        });
+      }
+    }
+  }
+  const list = [...rows.values()];
+  const header = [
+    "figures",
+    "optimizer",
+    "settings",
+    "steps run",
+    "diverged at",
+    "final f",
+    "final distance to minimum",
+    `steps to f − f* ≤ ${TOLERANCE}`,
+    "path length",
+    "zig-zag x",
+    "zig-zag y",
+    "mean step/|g| x",
+    "mean step/|g| y",
+  ];
+  const cells = list.map(({ figures, run, metrics: m }) => [
+    figures.join(" "),
+    run.label,
+    run.settings,
+    String(m.stepsRun),
+    run.trajectory.divergence ? String(run.trajectory.divergence.step) : "—",
+    number(m.finalLoss),
+    number(m.finalDistance),
+    m.stepsToTolerance === null ? "not reached" : String(m.stepsToTolerance),
+    number(m.pathLength),
+    number(m.zigzag.perCoordinate[0], 3),
+    number(m.zigzag.perCoordinate[1], 3),
+    number(m.effectiveStepSizes[0], 3),
+    number(m.effectiveStepSizes[1], 3),
+  ]);
+  const title =
+    "Metrics of every trajectory: final loss, distance to the minimum, speed, path length, zig-zag";
+  const caption =
+    `All on f(x, y) = x²/20 + y² from (−7, 2). Zig-zag: share of consecutive updates whose sign flips, per coordinate. ` +
+    `Mean step/|g|: the effective learning rate per coordinate (lr for SGD; AdaGrad and Adam give the flat x axis a larger one). ` +
+    `Steps to tolerance counts from step 0; "not reached" within the steps run.`;
+  const escapeCsv = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const csv = [
+    "figures,optimizer,settings,steps_run,diverged_at,final_loss,final_distance,steps_to_tolerance,path_length,zigzag_x,zigzag_y,effective_lr_x,effective_lr_y",
+    ...list.map(({ figures, run, metrics: m }) =>
+      [
+        figures.join(" "),
+        run.optimizerId,
+        escapeCsv(run.settings),
+        m.stepsRun,
+        run.trajectory.divergence?.step ?? "",
+        m.finalLoss,
+        m.finalDistance ?? "",
+        m.stepsToTolerance ?? "",
+        m.pathLength,
+        m.zigzag.perCoordinate[0],
+        m.zigzag.perCoordinate[1],
+        m.effectiveStepSizes[0],
+        m.effectiveStepSizes[1],
+      ].join(","),
+    ),
+  ].join("\n");
+  const markdown = [
+    `# ${title}`,
+    "",
+    caption,
+    "",
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...cells.map((row) => `| ${row.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`),
+    "",
+  ].join("\n");
+  const json = list.map(({ figures, setting, run, metrics }) => ({
+    figures,
+    setting,
+    optimizer: run.optimizerId,
+    settings: run.settings,
+    divergence: run.trajectory.divergence,
+    metrics,
+  }));
+  writeFileAtomic(join(context.folder, "metrics.md"), markdown);
+  writeFileAtomic(join(context.folder, "metrics.csv"), `${csv}\n`);
+  writeFileAtomic(join(context.folder, "metrics.json"), `${JSON.stringify(json, null, 1)}\n`);
+  return {
+    id: "metrics",
+    title,
+    caption,
+    files: ["metrics.md", "metrics.csv", "metrics.json"],
+    html: htmlTable(header, cells),
+  };
+}
+
+function indexHtml(items: readonly ReportItem[], facts: ReportFacts): string {
+  const sections = items.map((item) => {
+    const image = item.files
+      .filter((f) => f.endsWith(".png"))
+      .map((png) => {
+        const guide = howToRead(png.replace(/\.png$/, ""));
+        const reading = guide
+          ? `<p class="read"><b>How to read this:</b> ${escapeXml(guide).replace("\n", "<br>")}</p>`
+          : "";
+        return `<a href="${escapeXml(png.replace(/\.png$/, ".svg"))}"><img src="${escapeXml(png)}" alt="${escapeXml(item.title)}"></a>\n${reading}`;
+      })
+      .join("\n");
+    const links = item.files.map((f) => `<a href="${escapeXml(f)}">${escapeXml(f)}</a>`).join(" · ");
+    return `<section id="${escapeXml(item.id)}">\n<h2>${escapeXml(item.title)}</h2>\n${image}\n<p>${escapeXml(item.caption)}</p>\n${item.html ?? ""}\n<p class="files">${links}</p>\n</section>`;
+  });
+  const toc = items
+    .map(
+      (item) =>
+        `<li><a href="#${escapeXml(item.id)}">${escapeXml(item.id)}</a>: ${escapeXml(item.title)}</li>`,
+    )
+    .join("\n");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>optlab report: the seed's experiments</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
+img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+img.thumb { max-width: 32%; margin-right: 1%; }
+.answer p { line-height: 1.5; max-width: 60em; }
+.settings { color: #444; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: right; }
+th:first-child, td:first-child, td:nth-child(2), td:nth-child(3) { text-align: left; }
+.files { font-size: 0.85em; color: #555; }
+.read { background: #f4f7fb; border-left: 3px solid #0072B2; padding: 0.4em 0.8em; max-width: 60em; }
+section { margin-bottom: 3em; }
+</style>
+</head>
+<body>
+${answersHtml(facts)}
+<p>Regenerate with <code>npm start</code> (<code>optlab all --out DIR</code>). Every figure's title states the settings used; its data are in the JSON and CSV files beside it; <code>manifest.json</code> lists them all.</p>
+<ul>
+${toc}
+</ul>
+${sections.join("\n")}
+</body>
+</html>
+`;
+}
+
+/** The pieces of the report, in order: each writes its files and returns its manifest entry. */
+export function reportPieces(settings?: ReportSettings): ReportPiece[] {
+  const pieces: ReportPiece[] = [
+    ...SEED_FIGURE_IDS.map((id) => ({ id, build: (context: ReportContext) => seedFigure(id, context) })),
+    { id: "timing", build: timingItem },
+    { id: "metrics", build: metricsItem },
+  ];
+  if (settings === undefined) return pieces;
+  return [
+    ...pieces,
+    { id: "mnist", build: (context) => runMnistPart(context.folder, settings, context.facts) },
+    { id: "remedies", build: (context) => runRemediesPart(context.folder, settings, context.facts) },
+    {
+      id: "report",
+      build: (context) =>
+        writeAnswers(
+          context.folder,
+          buildMeasurements(context.runs, context.facts, TOLERANCE),
+          settings,
+          context.facts,
+        ),
+    },
+  ];
+}
+
+/**
+ * Builds the whole report into a fresh folder beside `out`, then moves each file into `out`: a
+ * failure leaves `out` as it was (and the partial folder removed).
+ */
+export async function writeReport(
+  out: string,
+  log: (line: string) => void = () => {},
+  pieces: readonly ReportPiece[] = reportPieces(),
+): Promise<ReportItem[]> {
+  const target = resolve(out);
+  const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  try {
+    const context: ReportContext = {
+      folder: partial,
+      document: createDocument(),
+      runs: new Map(),
+      facts: {},
+    };
+    const items: ReportItem[] = [];
+    for (const piece of pieces) {
+      const started = performance.now();
+      items.push(await piece.build(context));
+      log(`  ${piece.id.padEnd(22)} ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    }
+    const manifest = {
+      format: "optlab-report",
+      version: 1,
+      command: "optlab all",
+      figures: items.map(({ id, title, caption, files }) => ({
+        id,
+        title,
+        caption,
+        howToRead: files
+          .filter((f) => f.endsWith(".png"))
+          .map((f) => howToRead(f.replace(/\.png$/, "")))
+          .filter((text) => text !== undefined),
+        files,
+      })),
+    };
+    writeFileAtomic(join(partial, "manifest.json"), `${JSON.stringify(manifest, null, 1)}\n`);
+    writeFileAtomic(join(partial, "index.html"), indexHtml(items, context.facts));
+    mkdirSync(target, { recursive: true });
+    for (const name of readdirSync(partial)) renameSync(join(partial, name), join(target, name));
+    return items;
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
+}
