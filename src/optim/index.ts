@@ -23,8 +23,8 @@ import type { Optimizer, OptimizerMeta } from "./types.js";
 
 export { describeRange, resolveHyperparameters } from "./hyper.js";
 export { NamedParameters } from "./named.js";
-export { canonicalHyperparameters, canonicalOptimizerName, foreignOptimizerNames } from "./spelling.js";
 export { splitOptimizerList, splitTopLevel } from "./spec-list.js";
+export { canonicalHyperparameters, canonicalOptimizerName, foreignOptimizerNames } from "./spelling.js";
 export { restoreState, type SavedState, saveState } from "./state.js";
 export * from "./types.js";
 
