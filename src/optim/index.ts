@@ -2,16 +2,32 @@ import { InputRangeError, InputTypeError, show, unknownNameMessage } from "../ut
 import { adabelief, adabeliefMeta } from "./adabelief.js";
 import { adabound, adaboundMeta } from "./adabound.js";
 import { adadelta, adadeltaMeta } from "./adadelta.js";
+import { adafactor, adafactorMeta } from "./adafactor.js";
 import { adagrad, adagradMeta } from "./adagrad.js";
 import { adam, adamMeta } from "./adam.js";
 import { adamax, adamaxMeta } from "./adamax.js";
+import { adan, adanMeta } from "./adan.js";
+import { ademamix, ademamixMeta } from "./ademamix.js";
+import { adopt, adoptMeta } from "./adopt.js";
+import { amsgrad, amsgradMeta } from "./amsgrad.js";
+import { dadaptAdamw, dadaptAdamwMeta } from "./dadapt-adamw.js";
+import { fromage, fromageMeta } from "./fromage.js";
+import { lamb, lambMeta } from "./lamb.js";
+import { lars, larsMeta } from "./lars.js";
 import { lion, lionMeta } from "./lion.js";
 import { momentum, momentumMeta } from "./momentum.js";
 import { nadam, nadamMeta } from "./nadam.js";
 import { nesterov, nesterovMeta } from "./nesterov.js";
+import { novograd, novogradMeta } from "./novograd.js";
+import { optaxMuon, optaxMuonMeta } from "./optax-muon.js";
+import { prodigy, prodigyMeta } from "./prodigy.js";
 import { radam, radamMeta } from "./radam.js";
 import { rmsprop, rmspropMeta } from "./rmsprop.js";
+import { scheduleFreeAdamw, scheduleFreeAdamwMeta } from "./schedule-free-adamw.js";
+import { scheduleFreeSgd, scheduleFreeSgdMeta } from "./schedule-free-sgd.js";
 import { sgd, sgdMeta } from "./sgd.js";
+import { simplifiedAdemamix, simplifiedAdemamixMeta } from "./simplified-ademamix.js";
+import { sm3, sm3Meta } from "./sm3.js";
 import { splitTopLevel } from "./spec-list.js";
 import { canonicalHyperparameters, canonicalOptimizerName, FOREIGN_OPTION_VALUES } from "./spelling.js";
 import { swats, swatsMeta } from "./swats.js";
@@ -20,6 +36,7 @@ import { adamw, adamwMeta, torchAdam, torchAdamMeta } from "./torch-adam.js";
 import { torchRmsprop, torchRmspropMeta } from "./torch-rmsprop.js";
 import { torchSgd, torchSgdMeta } from "./torch-sgd.js";
 import type { Optimizer, OptimizerMeta } from "./types.js";
+import { yogi, yogiMeta } from "./yogi.js";
 
 export { describeRange, resolveHyperparameters } from "./hyper.js";
 export { NamedParameters } from "./named.js";
@@ -55,6 +72,25 @@ const registry: readonly RegistryEntry[] = [
   { meta: adabeliefMeta, create: adabelief },
   { meta: swatsMeta, create: swats },
   { meta: adaboundMeta, create: adabound },
+  // optax 0.2.8 family, SOAP and the Cautious wrapper
+  { meta: scheduleFreeAdamwMeta, create: scheduleFreeAdamw },
+  { meta: scheduleFreeSgdMeta, create: scheduleFreeSgd },
+  { meta: prodigyMeta, create: prodigy },
+  { meta: dadaptAdamwMeta, create: dadaptAdamw },
+  { meta: optaxMuonMeta, create: optaxMuon },
+  { meta: adoptMeta, create: adopt },
+  { meta: ademamixMeta, create: ademamix },
+  { meta: simplifiedAdemamixMeta, create: simplifiedAdemamix },
+  { meta: adafactorMeta, create: adafactor },
+  { meta: lambMeta, create: lamb },
+  { meta: larsMeta, create: lars },
+  { meta: yogiMeta, create: yogi },
+  { meta: adanMeta, create: adan },
+  { meta: novogradMeta, create: novograd },
+  { meta: sm3Meta, create: sm3 },
+  { meta: fromageMeta, create: fromage },
+  { meta: amsgradMeta, create: amsgrad },
+  // (end optax family)
 ];
 
 const byId = new Map(registry.map((entry) => [entry.meta.id, entry]));

@@ -1,4 +1,6 @@
 import { InputRangeError, InputTypeError, show } from "../util/errors.js";
+import { MUON_NS_PRESETS } from "./optax-muon.js";
+import type { HpValue } from "./types.js";
 
 /**
  * The one place where other libraries' spellings become optlab's.
@@ -36,12 +38,33 @@ export const foreignOptimizerNames: Readonly<Record<string, Readonly<Record<stri
     ASGD: "asgd",
     LBFGS: "lbfgs",
   },
-  optax: { lion: "lion", adabelief: "adabelief" },
+  optax: {
+    lion: "lion",
+    adabelief: "adabelief",
+    schedule_free_adamw: "schedule-free-adamw",
+    schedule_free_sgd: "schedule-free-sgd",
+    prodigy: "prodigy",
+    dadapt_adamw: "dadapt-adamw",
+    muon: "optax-muon",
+    adopt: "adopt",
+    ademamix: "ademamix",
+    simplified_ademamix: "simplified-ademamix",
+    adafactor: "adafactor",
+    lamb: "lamb",
+    lars: "lars",
+    yogi: "yogi",
+    adan: "adan",
+    novograd: "novograd",
+    sm3: "sm3",
+    fromage: "fromage",
+    amsgrad: "amsgrad",
+  },
 };
 
 const familyPrefixes: Readonly<Record<string, string>> = {
   "torch.optim.": "torch",
   "torch.": "torch",
+  "optax.contrib.": "optax",
   "optax.": "optax",
   "book.": "textbook",
   "textbook.": "textbook",
@@ -80,6 +103,136 @@ const renamed: Readonly<Record<string, string>> = {
   decayRate: "rho",
 };
 
+// ---- optax 0.2.8 family: options whose spelling is not a plain rename ----
+
+/** optax's named option values (Muon's `ns_coeffs` presets and `preconditioning`, Adafactor's `dtype_momentum`). */
+const OPTAX_OPTION_VALUES = [
+  "standard",
+  "dion",
+  "frobenius",
+  "spectral",
+  "aol",
+  "schatten",
+  "float32",
+  "float64",
+];
+
+/** Per optimizer: optax option → what its `None` means in optlab's numbers and flags (same numbers, no sentinel math). */
+const optaxNone: Readonly<Record<string, Readonly<Record<string, readonly (readonly [string, HpValue])[]>>>> =
+  {
+    "schedule-free-adamw": { warmup_steps: [["warmupSteps", 0]] },
+    "schedule-free-sgd": { warmup_steps: [["warmupSteps", 0]], weight_decay: [["weightDecay", 0]] },
+    prodigy: { beta3: [["beta3", 0]] },
+    "optax-muon": { adam_learning_rate: [["adamLr", 0]], consistent_rms: [["consistentRms", 0]] },
+    adafactor: {
+      learning_rate: [["lr", 1]],
+      clipping_threshold: [["clipping", false]],
+      momentum: [["momentum", 0]],
+      weight_decay_rate: [["weightDecayRate", 0]],
+    },
+  };
+
+/** optax options accepted only at the value that leaves the numbers unchanged (dropped after the check). */
+const optaxFixed: Readonly<Record<string, readonly unknown[]>> = {
+  clip_value_fn: ["count**0.25"],
+  weight_decay_mask: [null, true],
+  trust_ratio_mask: [null, true],
+  muon_weight_dimension_numbers: [null],
+  state_dtype: [null],
+};
+
+/** optax renames that `camelCase` does not produce. */
+const optaxRenamed: Readonly<Record<string, string>> = {
+  b3: "beta3",
+  adam_b1: "adamBeta1",
+  adam_b2: "adamBeta2",
+  adam_learning_rate: "adamLr",
+};
+
+const OPTAX_IDS = new Set([
+  "schedule-free-adamw",
+  "schedule-free-sgd",
+  "prodigy",
+  "dadapt-adamw",
+  "optax-muon",
+  "adopt",
+  "ademamix",
+  "simplified-ademamix",
+  "adafactor",
+  "lamb",
+  "lars",
+  "yogi",
+  "adan",
+  "novograd",
+  "sm3",
+  "fromage",
+  "amsgrad",
+]);
+
+function sameTable(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
+  return a.length === b.length && a.every((row, i) => row.length === 3 && row.every((x, j) => x === b[i][j]));
+}
+
+/** optax Muon's `ns_coeffs`: a triple, a list of triples, or a preset name → `nsA`, `nsB`, `nsC` or `dion`. */
+function muonCoefficients(value: unknown): [string, HpValue][] {
+  const table =
+    typeof value === "string"
+      ? MUON_NS_PRESETS[value]
+      : Array.isArray(value) && value.every((x) => typeof x === "number")
+        ? [value as number[]]
+        : Array.isArray(value) && value.every((row) => Array.isArray(row))
+          ? (value as number[][])
+          : undefined;
+  if (table !== undefined && sameTable(table, MUON_NS_PRESETS.dion)) return [["dion", true]];
+  if (table !== undefined && table.length === 1 && table[0].length === 3) {
+    return [
+      ["nsA", table[0][0]],
+      ["nsB", table[0][1]],
+      ["nsC", table[0][2]],
+    ];
+  }
+  throw new InputRangeError(
+    `optax-muon: ns_coeffs must be "standard", "dion", a triple [a, b, c] or the dion table, got ${show(value)}`,
+  );
+}
+
+/**
+ * The optax family's options that are not a plain rename: `None`s, named values, fixed callables, optax's `b3`,
+ * `adam_b1`, … Returns the optlab name/value pairs, or `undefined` when the generic rules apply.
+ */
+function optaxOption(id: string, key: string, value: unknown): [string, HpValue][] | undefined {
+  if (!OPTAX_IDS.has(id)) return undefined;
+  if (value === null && optaxNone[id]?.[key] !== undefined) return optaxNone[id][key].map(([n, v]) => [n, v]);
+  if (key in optaxFixed) {
+    if (optaxFixed[key].includes(value)) return [];
+    throw new InputRangeError(
+      `${id}: optlab accepts ${key} only as ${optaxFixed[key].map((v) => show(v)).join(" or ")}, got ${show(value)}`,
+    );
+  }
+  if (id === "optax-muon" && key === "ns_coeffs") return muonCoefficients(value);
+  if (id === "optax-muon" && key === "preconditioning") {
+    const kinds = ["frobenius", "spectral", "aol", "schatten"];
+    if (typeof value !== "string" || !kinds.includes(value)) {
+      throw new InputRangeError(
+        `optax-muon: preconditioning must be ${kinds.map((k) => show(k)).join(", ")}, got ${show(value)}`,
+      );
+    }
+    return kinds.slice(1).map((kind) => [kind, value === kind]);
+  }
+  if (id === "adafactor" && key === "dtype_momentum") {
+    if (value !== "float32" && value !== "float64") {
+      throw new InputRangeError(
+        `adafactor: dtype_momentum must be "float32" or "float64", got ${show(value)}`,
+      );
+    }
+    return [["momentumFloat32", value === "float32"]];
+  }
+  if (id === "adafactor" && key === "decay_rate") return [["decayExponent", value as HpValue]];
+  if (key in optaxRenamed) return [[optaxRenamed[key], value as HpValue]];
+  return undefined;
+}
+// ---- (end optax family) ----
+
 /**
  * The reference libraries' named option values that optlab writes as flags (`parseOptimizerSpec` keeps them as
  * strings so that `canonicalHyperparameters` can translate them).
@@ -88,6 +241,7 @@ export const FOREIGN_OPTION_VALUES: ReadonlySet<string> = new Set([
   "strong_wolfe",
   "original",
   "match_rms_adamw",
+  ...OPTAX_OPTION_VALUES,
 ]);
 
 /** torch tuples written as lists, and the optlab names of their entries, per optimizer. */
@@ -136,6 +290,11 @@ export function canonicalHyperparameters(
       throw new InputRangeError(
         `${id}: optlab accepts ${key} only as false or null (its default), got ${show(value)}`,
       );
+    }
+    const optaxMapped = optaxOption(id, key, value);
+    if (optaxMapped !== undefined) {
+      for (const [name, mapped] of optaxMapped) put(name, mapped, key);
+      continue;
     }
     if (key === "betas") {
       if (!Array.isArray(value) || value.length !== 2) {
