@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { basinMap, logSpace, outcomeShares, secondAxisFor, stabilityMap } from "../src/lab/landscape-maps.js";
+import {
+  basinMap,
+  classifyTrajectory,
+  logSpace,
+  outcomeShares,
+  secondAxisFor,
+  stabilityMap,
+} from "../src/lab/landscape-maps.js";
+import { runTrajectory, type Trajectory } from "../src/lab/trajectory.js";
+import { createOptimizer } from "../src/optim/index.js";
 import { getLandscape } from "../src/landscapes/index.js";
 
 const quadratic = getLandscape("quadratic");
@@ -58,5 +67,54 @@ describe("stability and basin maps", () => {
     expect(new Set(cells.filter((c) => c.outcome === "converged").map((c) => c.minimum)).size).toBe(4);
     const shares = outcomeShares(cells);
     expect(shares.converged + shares.slow + shares.diverged).toBeCloseTo(1, 12);
+  });
+
+  describe("the classification rule (one rule for the CLI's maps and the playground)", () => {
+    /** A 1-D run with these losses (minimum value 0), no divergence. */
+    const run = (loss: number[]): Trajectory => ({
+      landscapeId: "test",
+      optimizerId: "test",
+      dim: 1,
+      dtype: "float64",
+      steps: loss.length - 1,
+      stepsRun: loss.length - 1,
+      iterates: new Float64Array(loss.length),
+      loss: Float64Array.from(loss),
+      gradNorm: new Float64Array(loss.length),
+      divergence: null,
+      bound: 1e6,
+    });
+    const minima = { minima: [{ point: [0], value: 0, kind: "min" as const }] } as never;
+
+    it("calls SGD lr 1.05 on the seed's bowl diverged: finite, but its loss ends above the start's", () => {
+      // y ← (1 − 2·1.05)·y = −1.1·y: after 30 steps |y| = 2·1.1³⁰ ≈ 34.9, f ≈ 1218 > f(−7, 2) = 6.45.
+      const t = runTrajectory({
+        optimizer: createOptimizer("sgd:lr=1.05"),
+        landscape: "quadratic",
+        start: [-7, 2],
+        steps: 30,
+      });
+      expect(t.divergence).toBeNull();
+      expect(t.loss[0]).toBeCloseTo(6.45, 12);
+      expect(t.loss[30]).toBeGreaterThan(1000);
+      expect(classifyTrajectory(t, quadratic, 1e-3).outcome).toBe("diverged");
+    });
+
+    it("needs the run to end and stay within the tolerance: touching it and leaving is slow", () => {
+      const tol = 1e-3;
+      // Touches at step 2, leaves at step 3, ends at 3× the tolerance: slow, not converged.
+      expect(classifyTrajectory(run([1, 0.5, 1e-4, 0.01, 3e-3]), minima, tol)).toEqual({
+        outcome: "slow",
+        steps: null,
+      });
+      // Touches at 2, leaves at 3, back at 4 and stays: converged, settled from step 4.
+      expect(classifyTrajectory(run([1, 0.5, 1e-4, 0.01, 5e-4, 2e-4]), minima, tol)).toEqual({
+        outcome: "converged",
+        steps: 4,
+      });
+      // Finite, never there, below the start: slow; ends above the start: diverged.
+      expect(classifyTrajectory(run([1, 0.9, 0.8]), minima, tol).outcome).toBe("slow");
+      expect(classifyTrajectory(run([1, 0.9, 1.2]), minima, tol).outcome).toBe("diverged");
+    });
   });
 });

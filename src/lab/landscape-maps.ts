@@ -1,13 +1,14 @@
 import type { Landscape } from "../landscapes/types.js";
 import { createOptimizer, optimizerMeta } from "../optim/index.js";
-import { stepsToTolerance } from "./metrics.js";
+import { nearestMinimum, stepsToTolerance } from "./metrics.js";
 import { createTrajectoryRunner, type Trajectory } from "./trajectory.js";
 
 /**
  * Maps of where an optimizer works on a 2D landscape, cheap enough to compute on the fly:
  *   stability map — a grid over learning rate × a second hyperparameter (momentum or β), from one start;
  *   basin map     — a grid of starting points, at fixed settings.
- * Each cell is converged (f − f* ≤ tol within the steps), slow (finite but not there yet) or diverged.
+ * Each cell is converged, slow or diverged by `classifyTrajectory` (ends and stays within the tolerance; a
+ * non-finite, out-of-bounds or worse-than-the-start run; anything else).
  */
 export type Outcome = "converged" | "slow" | "diverged";
 
@@ -47,9 +48,13 @@ export function linSpace(low: number, high: number, count: number): number[] {
 }
 
 /**
- * How a run ended: diverged (it stopped on a non-finite or out-of-bound iterate), converged (f − f* ≤ tol within
- * its steps, f* the value of the known minimum nearest its end) or slow. One definition for the CLI's maps, the
- * report and the playground.
+ * How a run ended — one rule for the CLI's maps, the report and the playground (each map states it in its
+ * caption, `OUTCOME_RULE`):
+ *   diverged  — it stopped on a non-finite or out-of-bound iterate, or its final loss is above its starting loss;
+ *   converged — it ends within the tolerance and stays there: f(x_k) − f* ≤ tol for every k from some step to the
+ *               last (f* the value of the known minimum nearest its end); `steps` is that first step;
+ *   slow      — anything else (finite, no worse than the start, but not settled within the tolerance).
+ * A run that touches the tolerance and leaves it again is not converged; one that ends at 3× the tolerance is slow.
  */
 export function classifyTrajectory(
   t: Trajectory,
@@ -57,9 +62,21 @@ export function classifyTrajectory(
   tol: number,
 ): { outcome: Outcome; steps: number | null } {
   if (t.divergence !== null) return { outcome: "diverged", steps: null };
-  const reached = stepsToTolerance(t, landscape.minima, tol);
-  return { outcome: reached === null ? "slow" : "converged", steps: reached };
+  const last = t.loss[t.stepsRun];
+  if (!Number.isFinite(last) || last > t.loss[0]) return { outcome: "diverged", steps: null };
+  // Validates the tolerance (one message for every caller) and gives the target's first touch.
+  const touched = stepsToTolerance(t, landscape.minima, tol);
+  if (touched === null) return { outcome: "slow", steps: null };
+  const target = nearestMinimum(t, landscape.minima)?.minimum.value ?? 0;
+  if (!(last - target <= tol)) return { outcome: "slow", steps: null };
+  let settled = t.stepsRun;
+  while (settled > touched && t.loss[settled - 1] - target <= tol) settled--;
+  return { outcome: "converged", steps: settled };
 }
+
+/** The classification rule in one sentence, for the captions of every map (CLI and playground). */
+export const OUTCOME_RULE =
+  "converged: ends and stays within the tolerance of the nearest known minimum's value; diverged: a non-finite or out-of-bounds iterate, or a final loss above the start's; slow: anything else";
 
 function classify(
   landscape: Landscape,
