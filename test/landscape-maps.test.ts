@@ -8,8 +8,8 @@ import {
   stabilityMap,
 } from "../src/lab/landscape-maps.js";
 import { runTrajectory, type Trajectory } from "../src/lab/trajectory.js";
-import { createOptimizer } from "../src/optim/index.js";
 import { getLandscape } from "../src/landscapes/index.js";
+import { createOptimizer } from "../src/optim/index.js";
 
 const quadratic = getLandscape("quadratic");
 
