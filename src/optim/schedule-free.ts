@@ -63,8 +63,9 @@ export function averageStep(
     const yNext = beta * xNext + (1 - beta) * zNext;
     z[i] = zNext;
     x[i] = xNext;
-    // optax returns the update y' − y and apply_updates adds it back.
-    params[i] = y + (yNext - y);
+    // optax returns y' − y and apply_updates adds it back (y + (y' − y)); writing y' itself differs by at most
+    // a rounding and keeps β = 0 exactly plain SGD/AdamW.
+    params[i] = yNext;
   }
   state.k++;
 }
