@@ -2,6 +2,7 @@ export * from "./compare-2d.js";
 export * from "./experiment.js";
 export * from "./golden.js";
 export * from "./landscape-maps.js";
+export * from "./landscape-slice.js";
 export type { TrajectoryLike, TrajectoryMetrics, ZigZag } from "./metrics.js";
 export {
   distancesToNearestMinimum,

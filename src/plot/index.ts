@@ -9,6 +9,7 @@ export * from "./figures.js";
 export * from "./grid.js";
 export * from "./legend.js";
 export * from "./mnist-figures.js";
+export * from "./mnist-landscape.js";
 export * from "./palette.js";
 export * from "./planar.js";
 export * from "./series.js";
