@@ -7,6 +7,7 @@ import {
   NamedParameters,
   type Optimizer,
   optimizerIds,
+  optimizerMeta,
   restoreState,
   saveState,
 } from "../src/optim/index.js";
@@ -14,7 +15,7 @@ import {
 fc.configureGlobal({ seed: 20261126, numRuns: 60 });
 
 /** Optimizers whose update of a coordinate depends on that coordinate only (SWATS couples them by dot products). */
-const elementWise = optimizerIds().filter((id) => id !== "swats");
+const elementWise = optimizerIds().filter((id) => optimizerMeta(id).couplesCoordinates !== true);
 
 /** A modest lr for each, so random runs stay finite. */
 function make(id: string): Optimizer {

@@ -9,6 +9,8 @@ export interface SavedState {
   readonly hp: Readonly<Record<string, HpValue>>;
   readonly n: number;
   readonly dtype: DType;
+  /** The parameter's matrix shape when `init` was given one (Muon, Adafactor, …); absent for a flat vector. */
+  readonly shape?: readonly number[];
   readonly state: Readonly<Record<string, JsonNumber | JsonNumber[]>>;
 }
 
@@ -32,12 +34,14 @@ export function saveState(
   state: OptimizerState,
   n: number,
   dtype: DType = "float64",
+  shape?: readonly number[],
 ): SavedState {
   const fields: Record<string, JsonNumber | JsonNumber[]> = {};
   for (const [name, value] of Object.entries(state)) {
     fields[name] = typeof value === "number" ? encode(value) : Array.from(value, encode);
   }
-  return { optimizer: optimizer.id, hp: { ...optimizer.hp }, n, dtype, state: fields };
+  const saved: SavedState = { optimizer: optimizer.id, hp: { ...optimizer.hp }, n, dtype, state: fields };
+  return shape === undefined ? saved : { ...saved, shape: [...shape] };
 }
 
 /**
@@ -59,7 +63,13 @@ export function restoreState(optimizer: Optimizer, saved: SavedState): Optimizer
   if (saved.dtype !== "float64" && saved.dtype !== "float32") {
     throw new InputRangeError(`saved state: dtype must be "float64" or "float32", got ${show(saved.dtype)}`);
   }
-  const state = optimizer.init(saved.n, saved.dtype);
+  if (
+    saved.shape !== undefined &&
+    !(Array.isArray(saved.shape) && saved.shape.every((d) => Number.isInteger(d) && d >= 0))
+  ) {
+    throw new InputRangeError(`saved state: shape must be a list of whole numbers, got ${show(saved.shape)}`);
+  }
+  const state = optimizer.init(saved.n, saved.dtype, saved.shape);
   const fields = saved.state ?? {};
   for (const name of Object.keys(fields)) {
     if (!(name in state))

@@ -5,6 +5,7 @@ export const swatsMeta: OptimizerMeta = {
   id: "swats",
   name: "SWATS (Keskar & Socher 2017)",
   family: "paper",
+  couplesCoordinates: true,
   formula: [
     "Adam phase:  m ← β₁·m + (1 − β₁)·g;   a ← β₂·a + (1 − β₂)·g²",
     "p = −η·√(1 − β₂ᵏ)/(1 − β₁ᵏ) · m / (√a + ε);   θ ← θ + p",

@@ -64,6 +64,11 @@ export interface OptimizerMeta {
   readonly variantNote: string;
   /** Paper and source code this implementation follows. */
   readonly reference: string;
+  /**
+   * True when a coordinate's update depends on the other coordinates (norms, dot products, matrix structure, a
+   * line search): permuting the coordinates then permutes the result only up to rounding. Absent: element-wise.
+   */
+  readonly couplesCoordinates?: boolean;
 }
 
 /**
