@@ -11,6 +11,7 @@ import { ademamix, ademamixMeta } from "./ademamix.js";
 import { adopt, adoptMeta } from "./adopt.js";
 import { amsgrad, amsgradMeta } from "./amsgrad.js";
 import { asgd, asgdMeta } from "./asgd.js";
+import { type CautiousOptions, cautious, cautiousMeta } from "./cautious.js";
 import { dadaptAdamw, dadaptAdamwMeta } from "./dadapt-adamw.js";
 import { fromage, fromageMeta } from "./fromage.js";
 import { lamb, lambMeta } from "./lamb.js";
@@ -32,6 +33,7 @@ import { scheduleFreeSgd, scheduleFreeSgdMeta } from "./schedule-free-sgd.js";
 import { sgd, sgdMeta } from "./sgd.js";
 import { simplifiedAdemamix, simplifiedAdemamixMeta } from "./simplified-ademamix.js";
 import { sm3, sm3Meta } from "./sm3.js";
+import { soap, soapMeta } from "./soap.js";
 import { splitTopLevel } from "./spec-list.js";
 import { canonicalHyperparameters, canonicalOptimizerName, FOREIGN_OPTION_VALUES } from "./spelling.js";
 import { swats, swatsMeta } from "./swats.js";
@@ -95,6 +97,8 @@ const registry: readonly RegistryEntry[] = [
   { meta: sm3Meta, create: sm3 },
   { meta: fromageMeta, create: fromage },
   { meta: amsgradMeta, create: amsgrad },
+  { meta: soapMeta, create: soap },
+  { meta: cautiousMeta, create: (options: CautiousOptions) => cautious(createOptimizer("adamw"), options) },
   // (end optax family)
   { meta: muonMeta, create: muon },
   { meta: torchAdafactorMeta, create: torchAdafactor },
@@ -124,6 +128,8 @@ function entryFor(name: string): RegistryEntry {
 export interface OptimizerSpec {
   readonly id: string;
   readonly hp?: Readonly<Record<string, unknown>>;
+  /** The wrapped optimizer, for wrappers (`cautious`); default adamw. */
+  readonly base?: string | OptimizerSpec;
 }
 
 /**
@@ -132,13 +138,14 @@ export interface OptimizerSpec {
  * checked by the optimizer's factory.
  */
 export function createOptimizer(spec: string | OptimizerSpec): Optimizer {
-  const { id, hp } = typeof spec === "string" ? parseOptimizerSpec(spec) : spec;
+  const { id, hp, base } = typeof spec === "string" ? parseOptimizerSpec(spec) : spec;
   const entry = entryFor(id);
   if (hp !== undefined && (typeof hp !== "object" || hp === null || Array.isArray(hp))) {
     throw new InputTypeError(
       `${entry.meta.id}: hyperparameters must be an object of name → value, got ${show(hp)}`,
     );
   }
+  if (entry.meta.id === cautiousMeta.id) return createCautious(hp ?? {}, base);
   return entry.create(canonicalHyperparameters(entry.meta.id, hp ?? {}));
 }
 
@@ -166,10 +173,16 @@ function parseValue(id: string, name: string, raw: string): unknown {
 }
 
 /** Parses `"adam:lr=0.3,beta1=0.9"` (brackets may group a pair: `betas=[0.9,0.99]`). */
-export function parseOptimizerSpec(text: string): { id: string; hp: Record<string, unknown> } {
+export function parseOptimizerSpec(text: string): {
+  id: string;
+  hp: Record<string, unknown>;
+  base?: string;
+} {
   if (typeof text !== "string" || text.trim() === "") {
     throw new InputTypeError(`optimizer must be written as NAME or NAME:key=value,…, got ${show(text)}`);
   }
+  const wrapped = parseWrapper(text);
+  if (wrapped !== undefined) return wrapped;
   const colon = text.indexOf(":");
   const name = (colon < 0 ? text : text.slice(0, colon)).trim();
   const id = canonicalOptimizerName(name);
@@ -186,6 +199,53 @@ export function parseOptimizerSpec(text: string): { id: string; hp: Record<strin
   }
   return { id, hp };
 }
+
+// ---- Cautious: a wrapper spec ----
+
+/** `cautious(BASE)` or `cautious(BASE):key=value,…` → the wrapper's own hyperparameters and its base's spec text. */
+function parseWrapper(text: string): { id: string; hp: Record<string, unknown>; base: string } | undefined {
+  const open = /^\s*cautious\s*\(/i.exec(text);
+  if (open === null) return undefined;
+  let depth = 0;
+  for (let i = open[0].length - 1; i < text.length; i++) {
+    if (text[i] === "(") depth++;
+    else if (text[i] === ")" && --depth === 0) {
+      const rest = text.slice(i + 1).trim();
+      if (rest !== "" && !rest.startsWith(":")) {
+        throw new InputTypeError(
+          `cautious: write cautious(BASE) or cautious(BASE):key=value,…, got ${show(text)}`,
+        );
+      }
+      return {
+        id: cautiousMeta.id,
+        hp: parseOptimizerSpec(`cautious${rest}`).hp,
+        base: text.slice(open[0].length, i),
+      };
+    }
+  }
+  throw new InputTypeError(`cautious: the parenthesis after cautious is never closed in ${show(text)}`);
+}
+
+/** Cautious(base): its own hyperparameters (ε) stay, every other one goes to the base (default adamw). */
+function createCautious(
+  hp: Readonly<Record<string, unknown>>,
+  base: string | OptimizerSpec | undefined,
+): Optimizer {
+  const own = new Set(cautiousMeta.hyperparameters.map((spec) => spec.name));
+  const mine: Record<string, unknown> = {};
+  const forwarded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(canonicalHyperparameters(cautiousMeta.id, hp))) {
+    (own.has(name) ? mine : forwarded)[name] = value;
+  }
+  const baseSpec: OptimizerSpec =
+    base === undefined ? { id: "adamw" } : typeof base === "string" ? parseOptimizerSpec(base) : base;
+  if (baseSpec === null || typeof baseSpec !== "object" || typeof baseSpec.id !== "string") {
+    throw new InputTypeError(`cautious: base must be an optimizer spec such as "adamw", got ${show(base)}`);
+  }
+  const inner = createOptimizer({ ...baseSpec, hp: { ...(baseSpec.hp ?? {}), ...forwarded } });
+  return cautious(inner, mine);
+}
+// ---- (end Cautious) ----
 
 /** A short label for legends: `adam lr=0.3` (only the values that differ from the defaults). */
 export function optimizerLabel(optimizer: Optimizer): string {
