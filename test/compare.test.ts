@@ -26,7 +26,7 @@ const numbers = (r: RunResult) => ({
 describe("optlab compare", () => {
   beforeAll(() => {
     // Worker threads run the compiled worker script.
-    if (!existsSync(new URL("../build/src/cli/run-worker.js", import.meta.url))) {
+    if (!existsSync(new URL("../build/src/run/run-worker.js", import.meta.url))) {
       execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], {
         cwd: new URL("..", import.meta.url).pathname,
       });

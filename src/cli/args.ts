@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { InputRangeError, InputTypeError, show } from "../util/errors.js";
+import { clip, InputRangeError, InputTypeError, show } from "../util/errors.js";
 
 export type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
@@ -7,13 +7,21 @@ export type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
  * Parses a command's flags with Node's own `util.parseArgs` (strict), turning its errors into
  * one-line user errors that name the command.
  */
-export function parseCommandArgs<T extends OptionsConfig>(command: string, argv: string[], options: T) {
+type ParsedArgs<T extends OptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+>;
+
+export function parseCommandArgs<T extends OptionsConfig>(
+  command: string,
+  argv: string[],
+  options: T,
+): ParsedArgs<T> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
     // Node's text is "Unknown option '--x'. To specify a positional argument …": keep the first sentence.
     const message = error instanceof Error ? error.message.split("\n")[0].split(". ")[0] : String(error);
-    throw new InputTypeError(`${message} (see optlab ${command} --help)`);
+    throw new InputTypeError(`${clip(message, 200)} (see optlab ${command} --help)`);
   }
 }
 
@@ -67,11 +75,15 @@ export function numberList(flag: string, raw: string, count: number, shape: stri
   return values;
 }
 
-/** Lets `--start -7,2` mean `--start=-7,2` (Node's parser refuses values that start with a dash). */
+/**
+ * Lets `--start -7,2` mean `--start=-7,2` and `--steps -3` mean `--steps=-3` (Node's parser calls a value that
+ * starts with a dash "ambiguous"; a negative number after a flag that takes a value is meant as its value, and
+ * then refused by the flag's own rule when out of range).
+ */
 export function joinNegativeValues(argv: string[], flags: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (flags.includes(argv[i]) && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
+    if (flags.includes(argv[i]) && i + 1 < argv.length && /^-(?:[\d.]|inf)/i.test(argv[i + 1])) {
       out.push(`${argv[i]}=${argv[i + 1]}`);
       i++;
     } else out.push(argv[i]);
