@@ -1,5 +1,11 @@
 import { getLandscape } from "../landscapes/index.js";
 import type { Landscape } from "../landscapes/types.js";
+import {
+  createSchedule,
+  type Schedule,
+  type ScheduleSpec,
+  type ScheduleState,
+} from "../optim/schedules/index.js";
 import type { DType, FloatArray, Optimizer, OptimizerState } from "../optim/types.js";
 import { InputRangeError, InputTypeError, show } from "../util/errors.js";
 
@@ -44,6 +50,23 @@ export interface Trajectory {
   readonly divergence: Divergence | null;
   /** The |coordinate| limit that was in force. */
   readonly bound: number;
+  /** The schedule that drove the run (`{ id, options }`, complete), or null for a constant lr. */
+  readonly schedule?: { readonly id: string; readonly options: Readonly<Record<string, unknown>> } | null;
+  /** With a schedule: lr[k − 1] is the learning rate step k used (stepsRun numbers); null without one. */
+  readonly lr?: Float64Array | null;
+  /** With a schedule that cycles it (CyclicLR, OneCycleLR): the momentum (torch SGD) or β₁ (Adam) of step k. */
+  readonly momentum?: Float64Array | null;
+  /**
+   * For optimizers whose answer is not the training iterate (ASGD's average, Schedule-Free's x): the evaluation
+   * points k = 0 … stepsRun (point 0 is the start) and f there — the loss to report. Null for the others.
+   */
+  readonly evaluation?: { readonly iterates: Float64Array; readonly loss: Float64Array } | null;
+  /**
+   * For optimizers that evaluate the objective themselves (L-BFGS): evaluations[k − 1] is how many (f, ∇f)
+   * evaluations step k made (stepsRun numbers) — what "steps to tolerance" must count. Null for the others,
+   * which use exactly one gradient per step.
+   */
+  readonly evaluations?: Float64Array | null;
 }
 
 export interface TrajectoryOptions {
@@ -56,6 +79,15 @@ export interface TrajectoryOptions {
   readonly steps: number;
   /** Precision of the parameters, gradients and optimizer state; default "float64". */
   readonly dtype?: DType;
+  /**
+   * A learning-rate schedule (a spec, its CLI string `warmup-cosine:warmup=100`, or a built schedule). Options it
+   * leaves out that default to the run take the optimizer's lr (peak values, torch's base lr) and `steps` (lengths).
+   * Before every step it writes the optimizer state's lr (and momentum / β₁ for CyclicLR and OneCycleLR); after it
+   * advances — ReduceLROnPlateau with the loss at the iterate the step started from (negated in mode "max").
+   */
+  readonly schedule?: Schedule | ScheduleSpec | string;
+  /** The parameter's matrix shape for matrix-aware optimizers (Muon, Adafactor); default: the landscape's `shape`. */
+  readonly shape?: readonly number[];
   /**
    * An iterate with a coordinate of absolute value above `bound` ends the run as "out-of-bound".
    * Default: 1e6 × the larger side of the landscape's plotting window (2e7 for the book's [-10, 10]²).
@@ -77,6 +109,12 @@ interface Checked {
   readonly steps: number;
   readonly dtype: DType;
   readonly bound: number;
+  readonly schedule: Schedule | null;
+  readonly shape: readonly number[] | undefined;
+}
+
+function isSchedule(value: unknown): value is Schedule {
+  return value !== null && typeof value === "object" && typeof (value as Schedule).advance === "function";
 }
 
 function check(options: TrajectoryOptions): Checked {
@@ -132,7 +170,15 @@ function check(options: TrajectoryOptions): Checked {
       );
     }
   }
-  return { optimizer, landscape, start, steps, dtype, bound };
+  const given = options.schedule;
+  const schedule =
+    given === undefined || given === null
+      ? null
+      : isSchedule(given)
+        ? given
+        : createSchedule(given, { lr: optimizer.hp.lr as number, steps });
+  const shape = options.shape ?? (landscape as { shape?: readonly number[] }).shape;
+  return { optimizer, landscape, start, steps, dtype, bound, schedule, shape };
 }
 
 /** Preallocated storage for one trajectory of up to `capacity` steps. */
@@ -142,19 +188,33 @@ interface Buffers {
   gradNorm: Float64Array;
   params: FloatArray;
   grads: FloatArray;
+  /** Per step: lr, momentum / β₁, objective evaluations (used only when the run has them). */
+  lr: Float64Array;
+  momentum: Float64Array;
+  evaluations: Float64Array;
+  /** Evaluation points and their losses (sized only for optimizers with an evaluation point). */
+  evalIterates: Float64Array;
+  evalLoss: Float64Array;
+  point: FloatArray;
 }
 
 function makeParams(dim: number, dtype: DType): FloatArray {
   return dtype === "float32" ? new Float32Array(dim) : new Float64Array(dim);
 }
 
-function allocate(steps: number, dim: number, dtype: DType): Buffers {
+function allocate(steps: number, dim: number, dtype: DType, withEvaluation = false): Buffers {
   return {
     iterates: new Float64Array((steps + 1) * dim),
     loss: new Float64Array(steps + 1),
     gradNorm: new Float64Array(steps + 1),
     params: makeParams(dim, dtype),
     grads: makeParams(dim, dtype),
+    lr: new Float64Array(steps),
+    momentum: new Float64Array(steps),
+    evaluations: new Float64Array(steps),
+    evalIterates: new Float64Array(withEvaluation ? (steps + 1) * dim : 0),
+    evalLoss: new Float64Array(withEvaluation ? steps + 1 : 0),
+    point: makeParams(withEvaluation ? dim : 0, dtype),
   };
 }
 
@@ -165,21 +225,41 @@ function norm(g: FloatArray, dim: number): number {
 }
 
 /**
- * The protocol of golden-trajectories.json: for k in 1..steps, g = ∇f(x_{k−1}); optimizer.step(x, g, state).
+ * The protocol of golden-trajectories.json: for k in 1..steps, g = ∇f(x_{k−1}); optimizer.step(x, g, state) —
+ * with a schedule, its values are written into the state first and it advances after the step; an optimizer that
+ * evaluates the objective itself (L-BFGS) takes one closure step instead, and its evaluations are counted.
  * Writes into `b` (sized for at least `c.steps`) and returns the number of accepted steps and the divergence.
  */
 function simulate(c: Checked, b: Buffers): { stepsRun: number; divergence: Divergence | null } {
-  const { landscape, optimizer, steps, bound } = c;
+  const { landscape, optimizer, steps, bound, schedule } = c;
   const dim = landscape.dim;
   const { iterates, loss, gradNorm, params: p, grads: g } = b;
   for (let i = 0; i < dim; i++) p[i] = c.start[i];
-  const state: OptimizerState = optimizer.init(dim, c.dtype);
+  const state: OptimizerState = optimizer.init(dim, c.dtype, c.shape);
+  const scheduleState: ScheduleState | null = schedule === null ? null : schedule.init(state);
+  const momentumField = typeof state.beta1 === "number" ? "beta1" : "momentum";
+  const withEvaluation = optimizer.evaluationPoint !== undefined;
+  const closure = optimizer.stepWithObjective;
+  const evaluate = (point: FloatArray, gradient: FloatArray) => {
+    landscape.grad(point, gradient);
+    return landscape.f(point);
+  };
   for (let i = 0; i < dim; i++) iterates[i] = p[i];
   loss[0] = landscape.f(p);
+  if (withEvaluation) {
+    for (let i = 0; i < dim; i++) b.evalIterates[i] = p[i];
+    b.evalLoss[0] = loss[0];
+  }
   landscape.grad(p, g);
   gradNorm[0] = norm(g, dim);
   for (let k = 1; k <= steps; k++) {
-    optimizer.step(p, g, state);
+    if (schedule !== null && scheduleState !== null) {
+      schedule.apply(scheduleState, state);
+      b.lr[k - 1] = state.lr as number;
+      if (schedule.cyclesMomentum) b.momentum[k - 1] = state[momentumField] as number;
+    }
+    if (closure !== undefined) b.evaluations[k - 1] = closure.call(optimizer, p, evaluate, state);
+    else optimizer.step(p, g, state);
     for (let i = 0; i < dim; i++) {
       const v = p[i];
       if (!Number.isFinite(v))
@@ -195,8 +275,18 @@ function simulate(c: Checked, b: Buffers): { stepsRun: number; divergence: Diver
     const offset = k * dim;
     for (let i = 0; i < dim; i++) iterates[offset + i] = p[i];
     loss[k] = value;
+    if (withEvaluation) {
+      optimizer.evaluationPoint?.(p, state, b.point);
+      for (let i = 0; i < dim; i++) b.evalIterates[offset + i] = b.point[i];
+      b.evalLoss[k] = landscape.f(b.point);
+    }
     landscape.grad(p, g);
     gradNorm[k] = norm(g, dim);
+    if (schedule !== null && scheduleState !== null) {
+      // ReduceLROnPlateau: the training loss of step k, f(x_{k−1}) (its negative when the metric should rise).
+      const metric = schedule.mode === "max" ? -loss[k - 1] : loss[k - 1];
+      schedule.advance(scheduleState, metric);
+    }
   }
   return { stepsRun: steps, divergence: null };
 }
@@ -210,7 +300,7 @@ function simulate(c: Checked, b: Buffers): { stepsRun: number; divergence: Diver
 export function runTrajectory(options: TrajectoryOptions): Trajectory {
   const c = check(options);
   const dim = c.landscape.dim;
-  const b = allocate(c.steps, dim, c.dtype);
+  const b = allocate(c.steps, dim, c.dtype, c.optimizer.evaluationPoint !== undefined);
   const { stepsRun, divergence } = simulate(c, b);
   // Cut to the accepted iterates by copying, so the result owns exactly its data.
   const cut = (a: Float64Array, n: number) => (stepsRun < c.steps ? a.slice(0, n) : a);
@@ -238,6 +328,14 @@ function assemble(
     gradNorm: cut(b.gradNorm, stepsRun + 1),
     divergence,
     bound: c.bound,
+    schedule: c.schedule === null ? null : c.schedule.spec,
+    lr: c.schedule === null ? null : cut(b.lr, stepsRun),
+    momentum: c.schedule?.cyclesMomentum === true ? cut(b.momentum, stepsRun) : null,
+    evaluation:
+      c.optimizer.evaluationPoint === undefined
+        ? null
+        : { iterates: cut(b.evalIterates, (stepsRun + 1) * dim), loss: cut(b.evalLoss, stepsRun + 1) },
+    evaluations: c.optimizer.stepWithObjective === undefined ? null : cut(b.evaluations, stepsRun),
   };
 }
 
@@ -261,11 +359,18 @@ export function createTrajectoryRunner(): TrajectoryRunner {
     run(options) {
       const c = check(options);
       const dim = c.landscape.dim;
-      if (buffers === null || c.steps > capacitySteps || dim !== capacityDim || c.dtype !== bufferDtype) {
+      const withEvaluation = c.optimizer.evaluationPoint !== undefined;
+      if (
+        buffers === null ||
+        c.steps > capacitySteps ||
+        dim !== capacityDim ||
+        c.dtype !== bufferDtype ||
+        (withEvaluation && buffers.evalLoss.length < c.steps + 1)
+      ) {
         capacitySteps = Math.max(c.steps, dim === capacityDim ? capacitySteps : 0);
         capacityDim = dim;
         bufferDtype = c.dtype;
-        buffers = allocate(capacitySteps, dim, c.dtype);
+        buffers = allocate(capacitySteps, dim, c.dtype, withEvaluation);
       }
       const { stepsRun, divergence } = simulate(c, buffers);
       return assemble(c, buffers, stepsRun, divergence, (a, n) => a.subarray(0, n));
