@@ -40,7 +40,7 @@ export const amsgradMeta: OptimizerMeta = {
     "the raw v and bias-corrects afterwards, so the two differ while 1 − β₂ᵗ is still changing. optax has no " +
     "default η; optlab uses 0.001.",
   reference:
-    "Reddi, Kale & Kumar 2018, On the Convergence of Adam and Beyond (ICLR); optax/_src/transform.py `scale_by_amsgrad`.",
+    "Reddi, Kale & Kumar 2018, On the Convergence of Adam and Beyond (ICLR, arXiv:1904.09237); optax/_src/transform.py `scale_by_amsgrad`.",
 };
 
 export interface AmsgradOptions {

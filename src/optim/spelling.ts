@@ -173,22 +173,27 @@ function sameTable(a: readonly (readonly number[])[], b: readonly (readonly numb
   return a.length === b.length && a.every((row, i) => row.length === 3 && row.every((x, j) => x === b[i][j]));
 }
 
-/** optax Muon's `ns_coeffs`: a triple, a list of triples, or a preset name → `nsA`, `nsB`, `nsC` or `dion`. */
+/**
+ * optax Muon's `ns_coeffs`: a triple or "standard" → `nsA`, `nsB`, `nsC` (ns_steps iterations); "dion" or its table →
+ * `dion` (one iteration per row). Other tables are refused: optax runs one iteration per row, which optlab's
+ * numbers cannot say.
+ */
 function muonCoefficients(value: unknown): [string, HpValue][] {
-  const table =
-    typeof value === "string"
-      ? MUON_NS_PRESETS[value]
-      : Array.isArray(value) && value.every((x) => typeof x === "number")
-        ? [value as number[]]
-        : Array.isArray(value) && value.every((row) => Array.isArray(row))
-          ? (value as number[][])
-          : undefined;
-  if (table !== undefined && sameTable(table, MUON_NS_PRESETS.dion)) return [["dion", true]];
-  if (table !== undefined && table.length === 1 && table[0].length === 3) {
+  const table = typeof value === "string" ? MUON_NS_PRESETS[value] : undefined;
+  if (
+    value === "dion" ||
+    (Array.isArray(value) &&
+      value.every((row) => Array.isArray(row)) &&
+      sameTable(value as number[][], MUON_NS_PRESETS.dion))
+  ) {
+    return [["dion", true]];
+  }
+  const triple = table?.[0] ?? value;
+  if (Array.isArray(triple) && triple.length === 3 && triple.every((x) => typeof x === "number")) {
     return [
-      ["nsA", table[0][0]],
-      ["nsB", table[0][1]],
-      ["nsC", table[0][2]],
+      ["nsA", triple[0]],
+      ["nsB", triple[1]],
+      ["nsC", triple[2]],
     ];
   }
   throw new InputRangeError(
