@@ -6,18 +6,46 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseExperiment, runExperiment } from "../src/lab/experiment.js";
-import type { TimingReport } from "../src/lab/timing.js";
-import { renderFigure } from "../src/plot/figures.js";
-import { sampleGrid } from "../src/plot/grid.js";
-import { legendPanel } from "../src/plot/legend.js";
-import { seriesStyle } from "../src/plot/palette.js";
-import { planarPanel } from "../src/plot/planar.js";
-import { seriesPanel } from "../src/plot/series.js";
-import { sampleSurface, surfacePanel } from "../src/plot/surface.js";
-import { composeFigure } from "../src/plot/svg.js";
-import { timingFigure } from "../src/plot/timing.js";
-import { createDocument } from "../src/report/dom.js";
+import {
+  type CollectedRun,
+  type EvaluationRecord,
+  FIGURE_KINDS,
+  type FigureKind,
+  type LandscapeSlice,
+  type MapCell,
+  type OptimizerSummary,
+  parseExperiment,
+  type RunHeader,
+  runExperiment,
+  smoothCurve,
+  type TimingReport,
+} from "../src/lab/index.js";
+import * as plot from "../src/plot/index.js";
+import {
+  composeFigure,
+  curvesPanel,
+  FIGURE_FUNCTIONS,
+  type FigureFunctionName,
+  legendPanel,
+  mnistAccuracyFigure,
+  mnistLandscapeFigure,
+  mnistLossFigure,
+  optimizerLegend,
+  outcomeMapPanel,
+  type Panel,
+  planarPanel,
+  profilePanel,
+  renderFigure,
+  sampleGrid,
+  sampleSurface,
+  sensitivityPanel,
+  seriesPanel,
+  seriesStyle,
+  stepsToTargetPanel,
+  surfacePanel,
+  timingFigure,
+} from "../src/plot/index.js";
+import { createDocument } from "../src/report/index.js";
 
 const SNAPSHOTS = join(import.meta.dirname, "snapshots");
 
@@ -180,18 +208,238 @@ function experimentOverlay(document: Document): string {
   return renderFigure(runExperiment(experiment), document).svg;
 }
 
-const figures: ((document: Document) => string)[] = [
-  sgdZigZagPanel,
-  divergedPathPanel,
-  gradientArrowsPanel,
-  lossSeriesPanel,
-  surfaceMesh,
-  timingChart,
-  experimentOverlay,
-];
+/** The other experiment kinds, each through `renderFigure` from a small experiment document. */
+function experimentFigure(kind: FigureKind, extra: Record<string, unknown> = {}) {
+  const fixture = (document: Document) =>
+    renderFigure(
+      runExperiment(
+        parseExperiment({
+          figure: kind,
+          id: `experiment-${kind}`,
+          function: "quadratic",
+          start: [-7, 2],
+          steps: 6,
+          contour: { step: 0.5 },
+          ...extra,
+        }),
+      ),
+      document,
+    ).svg;
+  Object.defineProperty(fixture, "name", { value: `experiment-${kind}` });
+  return fixture;
+}
+
+const EXPERIMENT_FIXTURES: Record<FigureKind, (document: Document) => string> = {
+  trajectories: experimentOverlay,
+  surface: experimentFigure("surface", { optimizers: ["sgd:lr=0.95"] }),
+  "gradient-field": experimentFigure("gradient-field"),
+  losses: experimentFigure("losses", { optimizers: ["sgd:lr=0.95", "adam:lr=0.3"] }),
+  variants: experimentFigure("variants", {
+    variants: [
+      { label: "lr 0.1", optimizers: ["sgd:lr=0.1", "momentum:lr=0.1"] },
+      { label: "lr 0.9", optimizers: ["sgd:lr=0.9", "momentum:lr=0.9"] },
+    ],
+  }),
+};
+
+/** A made-up paired MNIST run: two optimizers × two seeds, 300 updates, evaluations every 100. */
+function mnistRun(): { runs: CollectedRun[]; header: RunHeader } {
+  const header: RunHeader = {
+    type: "run",
+    version: 1,
+    optimizers: ["sgd", "adam"],
+    iterations: 300,
+    batchSize: 128,
+    seeds: [1, 2],
+    evalEvery: 100,
+    data: "mnist",
+    engine: "reference",
+    network: { hiddenSizes: [100, 100, 100, 100], activation: "relu", weightDecayLambda: 0 },
+  };
+  const runs = header.optimizers.flatMap((label, k) =>
+    header.seeds.map((seed) => {
+      const losses = Float64Array.from(
+        { length: 300 },
+        (_, i) => 2.3 * Math.exp(-(i + 1) / (60 - 25 * k)) + 0.01 * seed,
+      );
+      const evaluations: EvaluationRecord[] = [100, 200, 300].map((iteration) => ({
+        type: "eval",
+        seed,
+        optimizer: label,
+        iteration,
+        testLoss: losses[iteration - 1],
+        testAccuracy: 0.9 + 0.01 * k + iteration / 30000,
+      }));
+      return { label, seed, losses, smoothed: smoothCurve(losses), evaluations };
+    }),
+  );
+  return { runs, header };
+}
+
+const mnistLoss = (document: Document) => {
+  const { runs, header } = mnistRun();
+  return mnistLossFigure(document, runs, header, "made-up curves");
+};
+const mnistAccuracy = (document: Document) => {
+  const { runs, header } = mnistRun();
+  return mnistAccuracyFigure(document, runs, header, "made-up curves") ?? "";
+};
+
+/** A made-up loss-landscape slice: a bowl on a 9 × 9 grid with two projected paths. */
+const mnistLandscape = (document: Document) => {
+  const alphas = Array.from({ length: 9 }, (_, i) => -1 + i / 4);
+  const betas = alphas;
+  const values = betas.flatMap((b) => alphas.map((a) => 0.1 + a * a + 2 * b * b));
+  const slice: LandscapeSlice = {
+    mode: "random",
+    reference: "adam",
+    alphas,
+    betas,
+    values,
+    paths: [
+      {
+        label: "sgd",
+        points: [
+          [-0.9, 0.8],
+          [-0.5, 0.3],
+          [-0.1, 0.05],
+        ],
+      },
+      {
+        label: "adam",
+        points: [
+          [-0.9, 0.8],
+          [-0.2, -0.1],
+          [0, 0],
+        ],
+      },
+    ],
+    updates: [0, 100, 200],
+    evaluationImages: 500,
+  };
+  return mnistLandscapeFigure(document, slice, "made-up slice");
+};
+
+/** Made-up study summaries: the fields the comparison panels draw. */
+function summaries(): OptimizerSummary[] {
+  return ["sgd", "momentum", "adam"].map((id, k) => {
+    const runs = [1, 2, 3].map((seed) => ({
+      id: `${id}-${seed}`,
+      spec: { seed },
+      curveEvery: 10,
+      curve: Array.from({ length: 20 }, (_, i) => 2 * Math.exp(-(i + 1) / (4 + 3 * k)) + 0.02 * seed),
+      stepsToTarget: k === 0 && seed === 3 ? null : 60 + 40 * k + 10 * seed,
+    }));
+    return {
+      label: id,
+      id,
+      lr: [0.1, 0.01, 0.001][k],
+      runs,
+      stepsToTarget: { median: 80 + 40 * k, reached: k === 0 ? 2 : 3, runs: 3 },
+      sensitivity: [1e-3, 1e-2, 1e-1, 1].map((lr, j) => ({
+        lr,
+        seed: 1,
+        score: 0.3 + Math.abs(j - k) * 0.4,
+        diverged: j === 3 && k === 2,
+      })),
+    } as unknown as OptimizerSummary;
+  });
+}
+
+const panelFigure = (id: string, panels: Panel[]) =>
+  composeFigure({ id, title: id, subtitle: ["made-up data"], panels });
+
+const compareCurves = (document: Document) =>
+  panelFigure("compareCurves", [curvesPanel(document, summaries())]);
+const compareSensitivity = (document: Document) =>
+  panelFigure("compareSensitivity", [sensitivityPanel(document, summaries())]);
+const compareStepsToTarget = (document: Document) =>
+  panelFigure("compareStepsToTarget", [stepsToTargetPanel(document, summaries(), 200)]);
+const compareProfile = (document: Document) =>
+  panelFigure("compareProfile", [
+    profilePanel(
+      document,
+      ["sgd", "adam"],
+      [1, 2, 4],
+      [
+        [0.5, 0.5, 1],
+        [0.5, 1, 1],
+      ],
+    ),
+  ]);
+
+function mapCells(basin: boolean): MapCell[] {
+  const cells: MapCell[] = [];
+  for (let j = 0; j < 4; j++)
+    for (let i = 0; i < 5; i++) {
+      const outcome = i + j < 3 ? "converged" : i + j < 6 ? "slow" : "diverged";
+      cells.push({
+        x: 10 ** (i - 3),
+        y: 0.3 * j,
+        outcome,
+        steps: null,
+        finalLoss: i,
+        minimum: basin ? (i + j) % 2 : -1,
+      });
+    }
+  return cells;
+}
+const stabilityMap = (document: Document) =>
+  panelFigure("stabilityMap", [
+    outcomeMapPanel(document, mapCells(false), {
+      title: "sgd",
+      xLabel: "learning rate",
+      yLabel: "",
+      logX: true,
+    }),
+  ]);
+const basinMap = (document: Document) =>
+  panelFigure("basinMap", [
+    outcomeMapPanel(document, mapCells(true), {
+      title: "adam",
+      xLabel: "x₀",
+      yLabel: "y₀",
+      logX: false,
+      byMinimum: true,
+    }),
+  ]);
+const optimizerLegendFixture = () =>
+  panelFigure("optimizerLegend", [optimizerLegend(["sgd", "momentum", "adam"])]);
+Object.defineProperty(optimizerLegendFixture, "name", { value: "optimizerLegend" });
+
+/** Every registered figure function and the fixtures that snapshot it (a new figure needs an entry here). */
+const FIXTURES: Record<FigureFunctionName, ((document: Document) => string)[]> = {
+  renderFigure: FIGURE_KINDS.map((kind) => EXPERIMENT_FIXTURES[kind]),
+  timingFigure: [timingChart],
+  mnistLossFigure: [mnistLoss],
+  mnistAccuracyFigure: [mnistAccuracy],
+  mnistLandscapeFigure: [mnistLandscape],
+  curvesPanel: [compareCurves],
+  sensitivityPanel: [compareSensitivity],
+  stepsToTargetPanel: [compareStepsToTarget],
+  profilePanel: [compareProfile],
+  outcomeMapPanel: [stabilityMap, basinMap],
+  optimizerLegend: [optimizerLegendFixture],
+  legendPanel: [lossSeriesPanel],
+  planarPanel: [sgdZigZagPanel, divergedPathPanel, gradientArrowsPanel],
+  seriesPanel: [lossSeriesPanel],
+  surfacePanel: [surfaceMesh],
+};
 
 describe("figure snapshots", () => {
-  for (const figure of figures) {
+  it("registers every figure and panel function of src/plot, and every registered one has a fixture", () => {
+    const exported = Object.entries(plot)
+      // composeFigure is the layout every figure is drawn into, not a figure of its own.
+      .filter(([name, value]) => typeof value === "function" && /(Figure|Panel|Legend)$/.test(name))
+      .filter(([name]) => name !== "composeFigure")
+      .map(([name]) => name);
+    expect(exported.filter((name) => !(name in FIGURE_FUNCTIONS))).toEqual([]);
+    for (const name of Object.keys(FIGURE_FUNCTIONS) as FigureFunctionName[])
+      expect(FIXTURES[name]?.length ?? 0, name).toBeGreaterThan(0);
+  });
+
+  const all = [...new Set(Object.values(FIXTURES).flat())];
+  for (const figure of all) {
     it(`${figure.name} matches its snapshot`, () => {
       const svg = figure(createDocument());
       expect(svg).not.toMatch(/NaN|Infinity|\de[+-]\d{3}/);

@@ -12,6 +12,7 @@ export * from "./mnist-figures.js";
 export * from "./mnist-landscape.js";
 export * from "./palette.js";
 export * from "./planar.js";
+export * from "./registry.js";
 export * from "./series.js";
 export * from "./surface.js";
 export * from "./svg.js";
