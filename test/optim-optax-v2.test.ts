@@ -13,8 +13,11 @@ import { isUserError } from "../src/util/errors.js";
 
 fc.configureGlobal({ seed: 20261201, numRuns: 40 });
 
-/** The optimizers of the optax 0.2.8 family, SOAP and the Cautious wrapper (this file's subject). */
+/** The optimizers of the optax 0.2.8 family (with optax's own sgd/adam/adamw), SOAP and the Cautious wrapper. */
 const NEW_IDS = [
+  "optax-sgd",
+  "optax-adam",
+  "optax-adamw",
   "schedule-free-adamw",
   "schedule-free-sgd",
   "prodigy",

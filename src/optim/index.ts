@@ -23,7 +23,9 @@ import { muon, muonMeta } from "./muon.js";
 import { nadam, nadamMeta } from "./nadam.js";
 import { nesterov, nesterovMeta } from "./nesterov.js";
 import { novograd, novogradMeta } from "./novograd.js";
+import { optaxAdam, optaxAdamMeta, optaxAdamw, optaxAdamwMeta } from "./optax-adam.js";
 import { optaxMuon, optaxMuonMeta } from "./optax-muon.js";
+import { optaxSgd, optaxSgdMeta } from "./optax-sgd.js";
 import { prodigy, prodigyMeta } from "./prodigy.js";
 import { radam, radamMeta } from "./radam.js";
 import { rmsprop, rmspropMeta } from "./rmsprop.js";
@@ -80,6 +82,9 @@ const registry: readonly RegistryEntry[] = [
   { meta: swatsMeta, create: swats },
   { meta: adaboundMeta, create: adabound },
   // optax 0.2.8 family, SOAP and the Cautious wrapper
+  { meta: optaxSgdMeta, create: optaxSgd },
+  { meta: optaxAdamMeta, create: optaxAdam },
+  { meta: optaxAdamwMeta, create: optaxAdamw },
   { meta: scheduleFreeAdamwMeta, create: scheduleFreeAdamw },
   { meta: scheduleFreeSgdMeta, create: scheduleFreeSgd },
   { meta: prodigyMeta, create: prodigy },

@@ -58,6 +58,9 @@ export const foreignOptimizerNames: Readonly<Record<string, Readonly<Record<stri
     sm3: "sm3",
     fromage: "fromage",
     amsgrad: "amsgrad",
+    adamw: "optax-adamw",
+    adam: "optax-adam",
+    sgd: "optax-sgd",
   },
 };
 
@@ -124,6 +127,7 @@ const optaxNone: Readonly<Record<string, Readonly<Record<string, readonly (reado
     "schedule-free-sgd": { warmup_steps: [["warmupSteps", 0]], weight_decay: [["weightDecay", 0]] },
     prodigy: { beta3: [["beta3", 0]] },
     "optax-muon": { adam_learning_rate: [["adamLr", 0]], consistent_rms: [["consistentRms", 0]] },
+    "optax-sgd": { momentum: [["momentum", 0]] },
     adafactor: {
       learning_rate: [["lr", 1]],
       clipping_threshold: [["clipping", false]],
@@ -139,6 +143,7 @@ const optaxFixed: Readonly<Record<string, readonly unknown[]>> = {
   trust_ratio_mask: [null, true],
   muon_weight_dimension_numbers: [null],
   state_dtype: [null],
+  accumulator_dtype: [null],
 };
 
 /** optax renames that `camelCase` does not produce. */
@@ -150,6 +155,9 @@ const optaxRenamed: Readonly<Record<string, string>> = {
 };
 
 const OPTAX_IDS = new Set([
+  "optax-sgd",
+  "optax-adam",
+  "optax-adamw",
   "schedule-free-adamw",
   "schedule-free-sgd",
   "prodigy",
