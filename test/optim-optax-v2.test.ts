@@ -375,7 +375,7 @@ describe("specs, spellings and errors", () => {
       expect(meta.formula.length, id).toBeGreaterThan(0);
       expect(meta.latex.length, id).toBeGreaterThan(0);
       expect(meta.variantNote, id).not.toBe("");
-      expect(meta.reference, id).toMatch(/arXiv|github|kellerjordan|NeurIPS/i);
+      expect(meta.reference, id).toMatch(/arXiv|github|kellerjordan|NeurIPS|mlr\.press/i);
       for (const spec of meta.hyperparameters) expect(spec.symbol, `${id}.${spec.name}`).not.toBe("");
     }
   });

@@ -24,7 +24,7 @@ export const optaxSgdMeta: OptimizerMeta = {
     "dampening 0 (`torch-sgd`); under a schedule this differs from the book's Momentum (lr inside the velocity). " +
     "optax has no default η; optlab uses 0.01.",
   reference:
-    "Sutskever et al. 2013, On the importance of initialization and momentum in deep learning (ICML); optax/_src/alias.py `sgd`.",
+    "Sutskever et al. 2013, On the importance of initialization and momentum in deep learning (ICML, proceedings.mlr.press/v28/sutskever13); optax/_src/alias.py `sgd`.",
 };
 
 export interface OptaxSgdOptions {
