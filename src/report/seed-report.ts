@@ -16,7 +16,6 @@ import { writeFileAtomic } from "../util/files.js";
 import { createDocument } from "./dom.js";
 import { writeFigureFiles } from "./figure-files.js";
 import { howToRead } from "./how-to-read.js";
-import { svgToPng } from "./png.js";
 import {
   answersHtml,
   buildMeasurements,
@@ -110,13 +109,19 @@ export function timingItem(context: ReportContext): ReportItem {
   const method = `Median over ${report.repetitions} repetitions after ${report.warmup} warm-up repetitions; one repetition times ${report.stepsPerRepetition} steps (per-step figures) or ${report.runsPerRepetition} whole runs to the tolerance (at most ${report.maxSteps} steps, f evaluated after every step to check it). The step alone is timed on a fixed gradient; gradient + step from the start. Bars: interquartile range. ${machineLine()}. Compare within one run only: the machine is shared and noisy.`;
   const svg = timingFigure(context.document, report, "timing", title, [method]);
   const markdown = `# ${title}\n\n${method}\n\n${timingMarkdown(report)}`;
-  writeFileAtomic(join(context.folder, "timing.svg"), svg);
-  writeFileAtomic(join(context.folder, "timing.png"), svgToPng(svg));
-  writeFileAtomic(join(context.folder, "timing.md"), markdown);
-  writeFileAtomic(join(context.folder, "timing.csv"), timingCsv(report));
-  writeFileAtomic(
-    join(context.folder, "timing.json"),
-    `${JSON.stringify({ ...report, environment: machineLine() }, null, 1)}\n`,
+  const files = writeFigureFiles(
+    {
+      id: "timing",
+      title,
+      caption: method,
+      svg,
+      data: { ...report, environment: machineLine() },
+      files: [
+        { suffix: ".md", text: markdown },
+        { suffix: ".csv", text: timingCsv(report) },
+      ],
+    },
+    context.folder,
   );
   const rows = report.timings.map((t) => [
     t.label,
@@ -130,7 +135,7 @@ export function timingItem(context: ReportContext): ReportItem {
     id: "timing",
     title,
     caption: method,
-    files: ["timing.svg", "timing.png", "timing.md", "timing.csv", "timing.json"],
+    files,
     html: htmlTable(
       [
         "optimizer",

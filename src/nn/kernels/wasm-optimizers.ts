@@ -1,9 +1,7 @@
+import { BOOK_EPS } from "../../optim/adagrad.js";
 import { decayConstants, shrinkFor } from "../../optim/decay.js";
 import type { FloatArray, Optimizer, OptimizerState } from "../../optim/types.js";
 import type { KernelExports } from "./wasm-kernels.js";
-
-/** The book's ε, as src/optim/adagrad.ts. */
-const BOOK_EPS = 1e-7;
 
 type FastStep = (params: Float32Array, grads: Float32Array, state: OptimizerState) => void;
 
