@@ -49,6 +49,21 @@ import { yogi, yogiMeta } from "./yogi.js";
 
 export { describeRange, resolveHyperparameters } from "./hyper.js";
 export { NamedParameters } from "./named.js";
+export {
+  createSchedule,
+  parseScheduleSpec,
+  restoreScheduleState,
+  type SavedScheduleState,
+  type Schedule,
+  type ScheduleContext,
+  type ScheduleMeta,
+  type ScheduleSpec,
+  type ScheduleState,
+  saveScheduleState,
+  scheduleIds,
+  scheduleMeta,
+  scheduleValues,
+} from "./schedules/index.js";
 export { splitOptimizerList, splitTopLevel } from "./spec-list.js";
 export { canonicalHyperparameters, canonicalOptimizerName, foreignOptimizerNames } from "./spelling.js";
 export { restoreState, type SavedState, saveState } from "./state.js";

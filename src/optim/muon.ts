@@ -232,7 +232,14 @@ export function muon(options: MuonOptions = {}): Optimizer<MuonState> {
     meta: muonMeta,
     init(n: number, dtype?: DType, shape?: readonly number[]) {
       const [rows, cols] = shape === undefined ? [1, n] : shape;
-      if (shape !== undefined && (shape.length !== 2 || rows * cols !== n)) throw notAMatrix(n, shape);
+      if (shape !== undefined && shape.length !== 2) throw notAMatrix(n, shape);
+      if (
+        !(Number.isInteger(rows) && Number.isInteger(cols) && rows >= 1 && cols >= 1 && rows * cols === n)
+      ) {
+        throw new InputRangeError(
+          `muon: shape ${show(shape)} does not hold ${n} numbers (rows × cols must be ${n})`,
+        );
+      }
       return { lr: hp.lr as number, t: 0, rows, cols, b: zeros(n, dtype) };
     },
     step(params: FloatArray, grads: FloatArray, state: MuonState) {
