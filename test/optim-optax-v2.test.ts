@@ -9,6 +9,7 @@ import {
   restoreState,
   saveState,
 } from "../src/optim/index.js";
+import { symmetricEigen } from "../src/optim/linalg.js";
 import { isUserError } from "../src/util/errors.js";
 
 fc.configureGlobal({ seed: 20261201, numRuns: 40 });
@@ -366,6 +367,40 @@ describe("limiting cases (fast-check, fixed seed)", () => {
       }),
     );
   });
+});
+
+describe("the eigen-solver behind SOAP and spectral Muon", () => {
+  it.each([2, 5, 24, 25, 60])(
+    "reconstructs a random symmetric %i×%i matrix as V·diag(λ)·Vᵀ with orthonormal V",
+    (n) => {
+      let seed = 12345 + n;
+      const random = () => {
+        seed = (seed * 16807) % 2147483647;
+        return (2 * seed) / 2147483647 - 1;
+      };
+      const A = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= i; j++) {
+          A[i * n + j] = random();
+          A[j * n + i] = A[i * n + j];
+        }
+      const a = Float64Array.from(A);
+      const V = new Float64Array(n * n);
+      symmetricEigen(a, n, V);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let product = 0;
+          let gram = 0;
+          for (let k = 0; k < n; k++) {
+            product += V[i * n + k] * a[k * n + k] * V[j * n + k];
+            gram += V[k * n + i] * V[k * n + j];
+          }
+          expect(Math.abs(product - A[i * n + j])).toBeLessThanOrEqual(1e-13 * n);
+          expect(Math.abs(gram - (i === j ? 1 : 0))).toBeLessThanOrEqual(1e-13 * n);
+          if (i !== j) expect(Math.abs(a[i * n + j])).toBeLessThanOrEqual(1e-13 * n);
+        }
+    },
+  );
 });
 
 describe("specs, spellings and errors", () => {

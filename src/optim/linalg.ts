@@ -47,11 +47,18 @@ export function transpose(a: ArrayLike<number>, r: number, c: number, out: Float
 }
 
 /**
- * Eigen-decomposition of a symmetric n×n matrix by cyclic Jacobi rotations: on return `a` holds the eigenvalues
- * on its diagonal (the rest ≈ 0) and `vectors` the eigenvectors as columns (`a₀ = V·diag(λ)·Vᵀ`). Jacobi is
- * slow for large n but accurate to a few ulps of ‖a‖ and needs no scratch memory.
+ * Eigen-decomposition of a symmetric n×n matrix: on return `a` holds the eigenvalues on its diagonal (0 elsewhere,
+ * in no particular order) and `vectors` the eigenvectors as columns (`a₀ = V·diag(λ)·Vᵀ`). Cyclic Jacobi for
+ * n ≤ 24; Householder tridiagonalisation and the implicit QL algorithm (EISPACK tred2/tql2, as JAMA) above.
+ * No scratch memory beyond `a` and `vectors`.
  */
-export function symmetricEigen(a: FloatArray, n: number, vectors: FloatArray, maxSweeps = 60): void {
+export function symmetricEigen(a: FloatArray, n: number, vectors: FloatArray): void {
+  if (n <= 24) jacobiEigen(a, n, vectors);
+  else tridiagonalEigen(a, n, vectors);
+}
+
+/** Cyclic Jacobi rotations: accurate to a few ulps of ‖a‖, O(n³) per sweep — for small n. */
+function jacobiEigen(a: FloatArray, n: number, vectors: FloatArray, maxSweeps = 60): void {
   vectors.fill(0, 0, n * n);
   for (let i = 0; i < n; i++) vectors[i * n + i] = 1;
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
@@ -93,6 +100,144 @@ export function symmetricEigen(a: FloatArray, n: number, vectors: FloatArray, ma
       }
     }
   }
+}
+
+/** tred2 + tql2 on V = a (eigenvectors end in `vectors`); d and e live in `a`'s first 2n entries meanwhile. */
+/** tred2 + tql2 with V = a₀ (the eigenvectors end in V); d = a[0 … n), e = a[n … 2n) meanwhile. */
+function tridiagonalEigen(a: FloatArray, n: number, V: FloatArray): void {
+  for (let k = 0; k < n * n; k++) V[k] = a[k];
+  // tred2: Householder reduction to tridiagonal form, accumulating the transformations in V.
+  for (let j = 0; j < n; j++) a[j] = V[(n - 1) * n + j];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(a[k]);
+    if (scale === 0) {
+      a[n + i] = a[i - 1];
+      for (let j = 0; j < i; j++) {
+        a[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
+        V[j * n + i] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        a[k] /= scale;
+        h += a[k] * a[k];
+      }
+      let f = a[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      a[n + i] = scale * g;
+      h -= f * g;
+      a[i - 1] = f - g;
+      for (let j = 0; j < i; j++) a[n + j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = a[j];
+        V[j * n + i] = f;
+        g = a[n + j] + V[j * n + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += V[k * n + j] * a[k];
+          a[n + k] += V[k * n + j] * f;
+        }
+        a[n + j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        a[n + j] /= h;
+        f += a[n + j] * a[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) a[n + j] -= hh * a[j];
+      for (let j = 0; j < i; j++) {
+        f = a[j];
+        g = a[n + j];
+        for (let k = j; k <= i - 1; k++) V[k * n + j] -= f * a[n + k] + g * a[k];
+        a[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
+      }
+    }
+    a[i] = h;
+  }
+  for (let i = 0; i < n - 1; i++) {
+    V[(n - 1) * n + i] = V[i * n + i];
+    V[i * n + i] = 1;
+    const h = a[i + 1];
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) a[k] = V[k * n + i + 1] / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += V[k * n + i + 1] * V[k * n + j];
+        for (let k = 0; k <= i; k++) V[k * n + j] -= g * a[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    a[j] = V[(n - 1) * n + j];
+    V[(n - 1) * n + j] = 0;
+  }
+  V[(n - 1) * n + n - 1] = 1;
+  a[n + 0] = 0;
+  // tql2: implicit QL on the tridiagonal (d, e), rotating V along.
+  for (let i = 1; i < n; i++) a[n + i - 1] = a[n + i];
+  a[n + n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(a[l]) + Math.abs(a[n + l]));
+    let m = l;
+    while (m < n && Math.abs(a[n + m]) > eps * tst1) m++;
+    if (m > l) {
+      for (let iter = 0; iter < 100; iter++) {
+        let g = a[l];
+        let p = (a[l + 1] - g) / (2 * a[n + l]);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        a[l] = a[n + l] / (p + r);
+        a[l + 1] = a[n + l] * (p + r);
+        const dl1 = a[l + 1];
+        let h = g - a[l];
+        for (let i = l + 2; i < n; i++) a[i] -= h;
+        f += h;
+        p = a[m];
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = a[n + l + 1];
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * a[n + i];
+          h = c * p;
+          r = Math.hypot(p, a[n + i]);
+          a[n + i + 1] = s * r;
+          s = a[n + i] / r;
+          c = p / r;
+          p = c * a[i] - s * g;
+          a[i + 1] = h + s * (c * g + s * a[i]);
+          for (let k = 0; k < n; k++) {
+            h = V[k * n + i + 1];
+            V[k * n + i + 1] = s * V[k * n + i] + c * h;
+            V[k * n + i] = c * V[k * n + i] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * a[n + l]) / dl1;
+        a[n + l] = s * p;
+        a[l] = c * p;
+        if (!(Math.abs(a[n + l]) > eps * tst1)) break;
+      }
+    }
+    a[l] += f;
+    a[n + l] = 0;
+  }
+  // a ← diag(d): diagonal entries i ≥ 1 sit beyond the first row, where d lives.
+  for (let k = n; k < n * n; k++) a[k] = 0;
+  for (let i = n - 1; i >= 1; i--) a[i * n + i] = a[i];
+  for (let i = 1; i < n; i++) a[i] = 0;
 }
 
 /** The matrix shape `[rows, cols]` of a parameter, or `null` for a vector; checks that it covers `n` values. */
