@@ -533,4 +533,39 @@ describe("torch.optim additions", () => {
     expect(Array.from(p)).toEqual([0.9 - 0.1 * 1.2, -0.9]);
     expect(Array.from(state.stepSize as Float64Array)).toEqual([0.1 * 1.2, 0.05]);
   });
+
+  it("first steps of Adafactor, ASGD and L-BFGS, hand-derived", () => {
+    // Adafactor, vector θ = (3, 4), g = (2, −1), lr 0.01: t = 1, w = 1^−0.8 = 1 so V = g² and U = g/|g| = (1, −1);
+    // rms(U) = 1 → no clipping; ρ = min(0.01, 1/√1) = 0.01; α = max(1e-3, ‖θ‖/√2)·ρ = (5/√2)·0.01.
+    const adafactor = createOptimizer("torch-adafactor:lr=0.01");
+    const pa = Float64Array.from([3, 4]);
+    adafactor.step(pa, Float64Array.from([2, -1]), adafactor.init(2));
+    const alpha = (5 / Math.sqrt(2)) * 0.01;
+    expect(pa[0]).toBeCloseTo(3 - alpha, 15);
+    expect(pa[1]).toBeCloseTo(4 + alpha, 15);
+    // ASGD, θ = (1, −2), g = (0.5, 0.5), lr 0.1, λ 0.5: θ·(1 − 0.5·0.1) − 0.1·g = (0.95 − 0.05, −1.9 − 0.05);
+    // then η = 0.1/(1 + 0.5·0.1·1)^0.75 for the next step.
+    const asgdOptimizer = createOptimizer("asgd:lr=0.1,lambd=0.5");
+    const asgdState = asgdOptimizer.init(2);
+    const pb = Float64Array.from([1, -2]);
+    asgdOptimizer.step(pb, Float64Array.from([0.5, 0.5]), asgdState);
+    expect(pb[0]).toBeCloseTo(0.9, 15);
+    expect(pb[1]).toBeCloseTo(-1.95, 15);
+    expect(asgdState.eta).toBeCloseTo(0.1 / 1.05 ** 0.75, 15);
+    // L-BFGS, one iteration (max_iter = 1, no line search) on f = x²/20 + y² from (−7, 2): g = (−0.7, 4),
+    // d = −g, τ = min(1, 1/‖g‖₁)·lr = 1/4.7; θ = (−7 + 0.7/4.7, 2 − 4/4.7); one evaluation.
+    const lbfgsOptimizer = createOptimizer("lbfgs:max_iter=1");
+    const pc = Float64Array.from([-7, 2]);
+    const evaluations = lbfgsOptimizer.stepWithObjective?.(
+      pc,
+      (point, gradient) => {
+        quadratic.grad(point, gradient);
+        return quadratic.f(point);
+      },
+      lbfgsOptimizer.init(2),
+    );
+    expect(evaluations).toBe(1);
+    expect(pc[0]).toBeCloseTo(-7 + 0.7 / 4.7, 14);
+    expect(pc[1]).toBeCloseTo(2 - 4 / 4.7, 14);
+  });
 });
