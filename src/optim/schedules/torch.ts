@@ -381,7 +381,7 @@ export const torchSchedules: readonly TorchScheduleDefinition[] = [
     options: [
       o("maxLr", "nonnegative", REQUIRED, "the peak lr"),
       o("totalSteps", "positiveCount", REQUIRED, "T (torch's total_steps, or epochs × steps_per_epoch)"),
-      o("pctStart", "openFraction", 0.3, "share of T spent rising"),
+      o("pctStart", "fraction", 0.3, "share of T spent rising"),
       o("annealStrategy", { choice: ["cos", "linear"] }, "cos", "interpolation"),
       o("cycleMomentum", "flag", true, "cycle momentum (SGD) or β₁ (Adam) inversely"),
       o("baseMomentum", "number", 0.85, "momentum at the peak lr"),
