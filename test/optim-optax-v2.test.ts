@@ -225,6 +225,32 @@ describe("limiting cases (fast-check, fixed seed)", () => {
     );
   });
 
+  it("Schedule-Free's built-in warmup is the same as an external schedule that writes lr and lrNext (one count ahead)", () => {
+    fc.assert(
+      fc.property(problem(3, 8), fc.integer({ min: 1, max: 6 }), ({ start, gradients }, warmup) => {
+        for (const id of ["schedule-free-sgd", "schedule-free-adamw"]) {
+          const builtIn = run(
+            createOptimizer({ id, hp: { lr: 0.1, warmupSteps: warmup } }),
+            start,
+            (_, k) => gradients[k - 1],
+            8,
+          );
+          const driven = createOptimizer({ id, hp: { lr: 0.1 } });
+          const p = Float64Array.from(start);
+          const state = driven.init(3);
+          // optax's warmup_constant_schedule(0, 0.1, W) at count c.
+          const schedule = (c: number) => (c >= warmup ? 0.1 : -0.1 * (1 - c / warmup) + 0.1);
+          for (let k = 1; k <= 8; k++) {
+            state.lr = schedule(k - 1);
+            state.lrNext = schedule(k);
+            driven.step(p, Float64Array.from(gradients[k - 1]), state);
+          }
+          expect(Array.from(p), id).toEqual(Array.from(builtIn.p));
+        }
+      }),
+    );
+  });
+
   it("Schedule-Free AdamW with β₁ = 0 trains at Adam-without-momentum's iterates (torch Adam, β₁ = 0)", () => {
     fc.assert(
       fc.property(problem(3, 6), ({ start, gradients }) => {

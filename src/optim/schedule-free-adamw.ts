@@ -33,6 +33,7 @@ export const scheduleFreeAdamwMeta: OptimizerMeta = {
   state: {
     k: "steps taken (the base optimizer's 0-based count)",
     lr: "peak learning rate η (a schedule overwrites it)",
+    lrNext: "the schedule's value one count ahead, for the averaging weight (NaN: use lr)",
     weightSum: "S, the sum of the averaging weights",
     maxLr: "M, the largest lr seen by the averaging",
     v: "second moment of the gradients at y",
@@ -66,7 +67,8 @@ export const scheduleFreeAdamwMeta: OptimizerMeta = {
     "decay at y; the averaging weight uses the lr at count k + 1, the base at count k (with warmup the first step " +
     "moves nothing). facebookresearch/schedule_free instead scales the step by √(1 − β₂ᵗ) and warms up inside the " +
     "optimizer. optax requires β₁ > 0; optlab also allows β₁ = 0 (y = z, x their weighted average). Under an " +
-    "external schedule, state.lr is the peak of the built-in warmup for both counters. `evaluationPoint` gives x.",
+    "external schedule, state.lr drives the base step and state.lrNext (the schedule one count ahead, as optax) the " +
+    "averaging weight when a runner writes it. `evaluationPoint` gives x.",
   reference:
     "Defazio et al. 2024, The Road Less Scheduled (arXiv:2405.15682); optax/contrib/_schedule_free.py " +
     "`schedule_free_adamw`.",
@@ -85,6 +87,7 @@ export interface ScheduleFreeAdamwState {
   [field: string]: number | FloatArray;
   k: number;
   lr: number;
+  lrNext: number;
   weightSum: number;
   maxLr: number;
   v: FloatArray;
@@ -108,6 +111,7 @@ export function scheduleFreeAdamw(options: ScheduleFreeAdamwOptions = {}): Optim
     init: (n: number, dtype?: DType) => ({
       k: 0,
       lr: hp.lr as number,
+      lrNext: Number.NaN,
       weightSum: 0,
       maxLr: 0,
       v: zeros(n, dtype),

@@ -25,6 +25,7 @@ export const scheduleFreeSgdMeta: OptimizerMeta = {
   state: {
     k: "steps taken (the base optimizer's 0-based count)",
     lr: "peak learning rate η (a schedule overwrites it)",
+    lrNext: "the schedule's value one count ahead, for the averaging weight (NaN: use lr)",
     weightSum: "S, the sum of the averaging weights",
     maxLr: "M, the largest lr seen by the averaging",
     z: "the base SGD iterate (starts at θ₀)",
@@ -54,8 +55,8 @@ export const scheduleFreeSgdMeta: OptimizerMeta = {
     "optax 0.2.8: the averaging weight uses the lr at count k + 1 while the base SGD uses count k, so with warmup " +
     "the first step moves nothing (η₀ = 0) although it already has weight; decay is taken at y. optax requires " +
     "β > 0; optlab also allows β = 0 (y = z: plain SGD, with x its weighted average). Under an external schedule, " +
-    "the schedule's value (state.lr) is the peak of the built-in warmup and drives both counters alike. The " +
-    "reference (facebookresearch/schedule_free) warms up inside the optimizer. `evaluationPoint` gives x.",
+    "state.lr drives the base step and state.lrNext (the schedule one count ahead, as optax) the averaging weight " +
+    "when a runner writes it. The reference (facebookresearch/schedule_free) warms up inside the optimizer. `evaluationPoint` gives x.",
   reference:
     "Defazio et al. 2024, The Road Less Scheduled (arXiv:2405.15682); optax/contrib/_schedule_free.py " +
     "`schedule_free_sgd`.",
@@ -72,6 +73,7 @@ export interface ScheduleFreeSgdState {
   [field: string]: number | FloatArray;
   k: number;
   lr: number;
+  lrNext: number;
   weightSum: number;
   maxLr: number;
   z: FloatArray;
@@ -92,6 +94,7 @@ export function scheduleFreeSgd(options: ScheduleFreeSgdOptions = {}): Optimizer
     init: (n: number, dtype?: DType) => ({
       k: 0,
       lr: hp.lr as number,
+      lrNext: Number.NaN,
       weightSum: 0,
       maxLr: 0,
       z: zeros(n, dtype),

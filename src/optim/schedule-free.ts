@@ -16,6 +16,7 @@ export function warmupLr(peak: number, warmupSteps: number, c: number): number {
 export interface ScheduleFreeFields {
   k: number;
   lr: number;
+  lrNext: number;
   weightSum: number;
   maxLr: number;
   z: FloatArray;
@@ -31,7 +32,8 @@ export function averagingWeight(
   warmupSteps: number,
   weightLrPower: number,
 ): number {
-  const lr = warmupLr(state.lr, warmupSteps, state.k + 1);
+  // optax evaluates a learning-rate schedule at count k + 1 here: a schedule runner that knows it writes lrNext.
+  const lr = warmupLr(Number.isNaN(state.lrNext) ? state.lr : state.lrNext, warmupSteps, state.k + 1);
   const maxLr = Math.max(state.maxLr, lr);
   const weight = maxLr ** weightLrPower;
   const total = state.weightSum + weight;
