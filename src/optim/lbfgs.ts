@@ -134,7 +134,10 @@ export interface LbfgsState {
   rho: FloatArray;
 }
 
-/** torch7's polyinterp for two points: the minimiser of the cubic through (x, f, g) pairs, clamped to the bounds. */
+/**
+ * torch7's polyinterp for two points: the minimiser of the cubic through (x, f, g) pairs, clamped to [lo, hi]
+ * (torch's `bounds`; without them, the interval between x1 and x2).
+ */
 function cubicInterpolate(
   x1: number,
   f1: number,
@@ -142,9 +145,9 @@ function cubicInterpolate(
   x2: number,
   f2: number,
   g2: number,
-  bounds?: readonly [number, number],
+  lo: number = Math.min(x1, x2),
+  hi: number = Math.max(x1, x2),
 ): number {
-  const [lo, hi] = bounds ?? (x1 <= x2 ? [x1, x2] : [x2, x1]);
   const d1 = g1 + g2 - (3 * (f1 - f2)) / (x1 - x2);
   const d2Square = d1 * d1 - g1 * g2;
   if (d2Square >= 0) {
@@ -215,6 +218,15 @@ export function lbfgs(options: LbfgsOptions = {}): Optimizer<LbfgsState> {
    * and the number of evaluations, leaves the loss in `result.f` and the gradient at the accepted point in `g`.
    */
   const result = { f: 0, t: 0, evals: 0 };
+  // φ(t) = f(x0 + t·d), its gradient into `out`; the search's objective and direction are set per search (no closure
+  // is made per step).
+  let searchEvaluate: ObjectiveEvaluation = () => Number.NaN;
+  let searchDirection: FloatArray = new Float64Array(0);
+  let searchLength = 0;
+  const phi = (t: number, out: Float64Array): number => {
+    for (let i = 0; i < searchLength; i++) trial[i] = x0[i] + t * searchDirection[i];
+    return searchEvaluate(trial, out);
+  };
   const lineSearch = (
     evaluate: ObjectiveEvaluation,
     n: number,
@@ -228,10 +240,9 @@ export function lbfgs(options: LbfgsOptions = {}): Optimizer<LbfgsState> {
     const c2 = 0.9;
     const tolerance = 1e-9;
     const dNorm = maxAbs(d, n);
-    const phi = (t: number, out: Float64Array): number => {
-      for (let i = 0; i < n; i++) trial[i] = x0[i] + t * d[i];
-      return evaluate(trial, out);
-    };
+    searchEvaluate = evaluate;
+    searchDirection = d;
+    searchLength = n;
     let t = t0;
     let fNew = phi(t, gNew);
     let evals = 1;
@@ -289,7 +300,7 @@ export function lbfgs(options: LbfgsOptions = {}): Optimizer<LbfgsState> {
       const minStep = t + 0.01 * (t - tPrev);
       const maxStep = t * 10;
       const previous = t;
-      t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, [minStep, maxStep]);
+      t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, minStep, maxStep);
       tPrev = previous;
       fPrev = fNew;
       gOld.set(gNew.subarray(0, n));

@@ -124,7 +124,10 @@ export const torchSchedules: readonly TorchScheduleDefinition[] = [
     make: (x) => {
       const milestones = [...(x.milestones as number[])].sort((a, b) => a - b);
       const gamma = x.gamma as number;
-      const times = (e: number) => milestones.filter((m) => m === e).length;
+      // torch keeps a Counter: a milestone listed twice applies γ² at once.
+      const counts = new Map<number, number>();
+      for (const m of milestones) counts.set(m, (counts.get(m) ?? 0) + 1);
+      const times = (e: number) => counts.get(e) ?? 0;
       return chainable(
         (e, lr) => (times(e) === 0 ? lr : lr * gamma ** times(e)),
         (e, b) => b * gamma ** milestones.filter((m) => m <= e).length,
