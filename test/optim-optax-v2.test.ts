@@ -5,6 +5,7 @@ import {
   type FloatArray,
   type Optimizer,
   type OptimizerState,
+  optimizerLabel,
   optimizerMeta,
   restoreState,
   saveState,
@@ -549,6 +550,7 @@ describe("specs, spellings and errors", () => {
     expect(fromData.hp).toMatchObject({ eps: 1e-8, lr: 0.001 });
     expect(createOptimizer({ id: "cautious", hp: { lr: 0.2 } }).hp).toMatchObject({ eps: 0, lr: 0.2 });
     expect(createOptimizer("cautious(schedule-free-sgd)").evaluationPoint).toBeTypeOf("function");
+    expect(optimizerLabel(fromString)).toBe("cautious(adamw lr=0.01) eps=1");
   });
 
   it("checks every new hyperparameter at construction, naming the field, the rule and the value", () => {

@@ -54,8 +54,11 @@ export interface CautiousState {
   before: FloatArray;
 }
 
+/** A Cautious optimizer keeps its base, so labels and reports can name it. */
+export type CautiousOptimizer = Optimizer<CautiousState> & { readonly base: Optimizer };
+
 /** Cautious(base): zero the coordinates of the base update that move against the gradient, rescale the rest. */
-export function cautious(base: Optimizer, options: CautiousOptions = {}): Optimizer<CautiousState> {
+export function cautious(base: Optimizer, options: CautiousOptions = {}): CautiousOptimizer {
   const hp = resolveHyperparameters(cautiousMeta, { ...options });
   if (base.stepWithObjective !== undefined) {
     refuse(
@@ -69,8 +72,9 @@ export function cautious(base: Optimizer, options: CautiousOptions = {}): Optimi
     name: `Cautious(${base.meta.name})`,
     couplesCoordinates: base.meta.couplesCoordinates,
   };
-  const wrapped: Optimizer<CautiousState> = {
+  const wrapped: CautiousOptimizer = {
     id: cautiousMeta.id,
+    base,
     hp: { ...base.hp, ...hp },
     meta,
     init(n: number, dtype?: DType, shape?: readonly number[]) {

@@ -272,5 +272,11 @@ export function optimizerLabel(optimizer: Optimizer): string {
   const changed = optimizer.meta.hyperparameters
     .filter((spec) => optimizer.hp[spec.name] !== spec.default)
     .map((spec) => `${spec.name}=${optimizer.hp[spec.name]}`);
-  return changed.length === 0 ? optimizer.id : `${optimizer.id} ${changed.join(" ")}`;
+  const base = (optimizer as { readonly base?: Optimizer }).base;
+  // A wrapper names its base: `cautious(adamw lr=0.01) eps=1`.
+  const name =
+    optimizer.id === cautiousMeta.id && base !== undefined
+      ? `${optimizer.id}(${optimizerLabel(base)})`
+      : optimizer.id;
+  return changed.length === 0 ? name : `${name} ${changed.join(" ")}`;
 }
