@@ -21,6 +21,7 @@ import {
   type ScheduleSpec,
   saveScheduleState,
   scheduleIds,
+  scheduleSequence,
   scheduleValues,
 } from "../src/optim/schedules/index.js";
 import { isUserError } from "../src/util/errors.js";
@@ -307,6 +308,22 @@ describe("schedules", () => {
     ).toBe(
       "onecycle-lr: stepped 11 times, more than totalSteps = 10; make totalSteps at least the run's steps",
     );
+  });
+
+  it("a schedule's sequence without an optimizer is what a run records", () => {
+    const spec = "onecycle-lr:max=0.01,steps=30,three_phase=true";
+    const t = runTrajectory({
+      optimizer: createOptimizer("torch-adam:lr=0.01"),
+      landscape: quadratic,
+      steps: 30,
+      schedule: spec,
+    });
+    const { lr, momentum } = scheduleSequence(createSchedule(spec), 30, { lr: 0.01, beta1: 0.9 });
+    expect(lr).toEqual(Array.from(t.lr ?? []));
+    expect(momentum).toEqual(Array.from(t.momentum ?? []));
+    // ReduceLROnPlateau on a plateau (constant metric): the first reduction at the (patience + 2)-th step.
+    const plateau = scheduleSequence(createSchedule("reduce-on-plateau:patience=2"), 6, { lr: 1 });
+    expect(plateau.lr).toEqual([1, 1, 1, 1, 0.1, 0.1]);
   });
 
   it("CyclicLR gives torch SGD without momentum a momentum, as torch does", () => {

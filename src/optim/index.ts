@@ -62,6 +62,7 @@ export {
   saveScheduleState,
   scheduleIds,
   scheduleMeta,
+  scheduleSequence,
   scheduleValues,
 } from "./schedules/index.js";
 export { splitOptimizerList, splitTopLevel } from "./spec-list.js";

@@ -208,6 +208,36 @@ function torchSchedule(id: string, options: Record<string, unknown>, rule: Torch
   };
 }
 
+/**
+ * The lr (and cycled momentum / β₁) that optimizer steps 1 … n would use, without an optimizer: for figures and the
+ * playground. `base` stands for the optimizer's state (its lr, and `momentum` or `beta1` when a scheduler cycles
+ * one); ReduceLROnPlateau reads `metrics[k − 1]` after step k (a constant metric, i.e. a plateau, by default).
+ */
+export function scheduleSequence(
+  schedule: Schedule,
+  n: number,
+  base: { lr: number; momentum?: number; beta1?: number },
+  metrics?: ArrayLike<number>,
+): { lr: number[]; momentum: number[] | null } {
+  if (!(Number.isInteger(n) && n >= 0)) {
+    throw new InputRangeError(
+      `${schedule.id}: the number of steps must be a whole number >= 0, got ${show(n)}`,
+    );
+  }
+  const optimizerState: OptimizerState = { ...base };
+  const field = typeof base.beta1 === "number" ? "beta1" : "momentum";
+  const state = schedule.init(optimizerState);
+  const lr: number[] = [];
+  const momentum: number[] | null = schedule.cyclesMomentum ? [] : null;
+  for (let k = 1; k <= n; k++) {
+    schedule.apply(state, optimizerState);
+    lr.push(optimizerState.lr as number);
+    momentum?.push(optimizerState[field] as number);
+    schedule.advance(state, metrics === undefined ? 0 : metrics[k - 1]);
+  }
+  return { lr, momentum };
+}
+
 /** `schedule(0 … n − 1)` of a function schedule (optax's value sequence). */
 export function scheduleValues(schedule: Schedule, n: number): number[] {
   const fn = schedule.value;
