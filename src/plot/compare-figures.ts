@@ -3,7 +3,7 @@ import type { MapCell, Outcome } from "../lab/landscape-maps.js";
 import type { OptimizerSummary } from "../lab/study.js";
 import { curveBands } from "../lab/study.js";
 import { legendPanel } from "./legend.js";
-import { DIVERGENCE_COLOR, lineStyle, seriesStyle } from "./palette.js";
+import { DIVERGENCE_COLOR, lineStyle, optimizerIdOfLabel, optimizerStyles } from "./palette.js";
 import { logTick } from "./series.js";
 import type { Panel } from "./svg.js";
 
@@ -41,8 +41,9 @@ export function curvesPanel(
   height = 360,
 ): Panel {
   const marks: Plot.Markish[] = [Plot.frame({ stroke: "#999" })];
+  const styles = optimizerStyles(summaries.map((s) => s.id));
   summaries.forEach((s, i) => {
-    const style = seriesStyle(i);
+    const style = styles[i];
     const bands = curveBands(s.runs).filter((b) => b.median > 0);
     marks.push(
       Plot.areaY(bands, { x: "x", y1: "q1", y2: "q3", fill: style.color, fillOpacity: 0.18 }),
@@ -102,8 +103,9 @@ export function sensitivityPanel(
   const finite = rows.filter((r) => !r.diverged && Number.isFinite(r.score));
   const top = Math.max(2.5, ...finite.map((r) => r.score)) * 1.15;
   const marks: Plot.Markish[] = [Plot.frame({ stroke: "#999" })];
+  const styles = optimizerStyles(summaries.map((s) => s.id));
   summaries.forEach((s, i) => {
-    const style = seriesStyle(i);
+    const style = styles[i];
     const mine = finite.filter((r) => r.label === s.label).sort((a, b) => a.lr - b.lr);
     marks.push(
       Plot.line(mine, {
@@ -207,10 +209,12 @@ export function profilePanel(
   profile: readonly (readonly number[])[],
   width = 640,
   height = 360,
+  ids: readonly string[] = labels.map(optimizerIdOfLabel),
 ): Panel {
   const marks: Plot.Markish[] = [Plot.frame({ stroke: "#999" })];
+  const styles = optimizerStyles(ids);
   labels.forEach((_label, i) => {
-    const style = seriesStyle(i);
+    const style = styles[i];
     const rows = taus.map((tau, k) => ({ tau, rho: profile[i][k] }));
     marks.push(
       Plot.line(rows, {
@@ -319,10 +323,15 @@ export function outcomeMapPanel(
   return panel(plot, width, height);
 }
 
-/** The legend of a comparison figure: one entry per optimizer in the palette's order. */
-export function optimizerLegend(labels: readonly string[], width = 150): Panel {
+/** The legend of a comparison figure: one entry per optimizer, each in its optimizer's fixed style. */
+export function optimizerLegend(
+  labels: readonly string[],
+  width = 150,
+  ids: readonly string[] = labels.map(optimizerIdOfLabel),
+): Panel {
+  const styles = optimizerStyles(ids);
   return legendPanel(
-    labels.map((label, i) => ({ label, style: seriesStyle(i) })),
+    labels.map((label, i) => ({ label, style: styles[i], id: ids[i] })),
     width,
   );
 }

@@ -9,7 +9,7 @@ import type { Landscape } from "../landscapes/types.js";
 import { InputRangeError } from "../util/errors.js";
 import { contourLevels, sampleGrid } from "./grid.js";
 import { legendPanel } from "./legend.js";
-import { seriesStyle } from "./palette.js";
+import { optimizerStyles, type SeriesStyle } from "./palette.js";
 import { type Arrow, planarPanel } from "./planar.js";
 import { seriesPanel } from "./series.js";
 import { sampleSurface, surfacePanel } from "./surface.js";
@@ -204,7 +204,7 @@ function pairGapPanel(run: ExperimentRun, document: Document): Panel {
     // Step 0 is the shared start (distance 0, which a log axis cannot show).
     return {
       series: { label: `${run.runs[a].label} vs ${run.runs[b].label}`, values, firstStep: 1 },
-      style: seriesStyle(2 * i),
+      style: optimizerStyles(run.runs.map((r) => r.optimizerId))[a],
     };
   });
   const { panel } = seriesPanel(document, {
@@ -226,12 +226,18 @@ function pairGapPanel(run: ExperimentRun, document: Document): Panel {
   };
 }
 
+/** Each run with its optimizer's fixed style (the same optimizer twice in one figure varies the dash). */
+function stylesFor<R extends { optimizerId: string }>(runs: readonly R[]): { run: R; style: SeriesStyle }[] {
+  const styles = optimizerStyles(runs.map((r) => r.optimizerId));
+  return runs.map((r, i) => ({ run: r, style: styles[i] }));
+}
+
 const trajectories: Builder = (run, document) => {
   const { landscape, experiment } = run;
   const contours = contourGrid(run);
   const minima = minimaOf(landscape);
   const panels: Panel[] = [];
-  const styled = run.runs.map((r, i) => ({ run: r, style: seriesStyle(i) }));
+  const styled = stylesFor(run.runs);
   if (experiment.layout === "overlay") {
     panels.push(
       planarPanel(document, {
@@ -247,7 +253,7 @@ const trajectories: Builder = (run, document) => {
         height: 420,
       }),
       legendPanel(
-        styled.map(({ run: r, style }) => ({ label: r.label, style })),
+        styled.map(({ run: r, style }) => ({ label: r.label, style, id: r.optimizerId })),
         260,
       ),
     );
@@ -298,6 +304,7 @@ const variants: Builder = (run, document) => {
   const panels: Panel[] = [];
   const columns = experiment.columns ?? Math.max(...run.variants.map((v) => v.runs.length));
   for (const variant of run.variants) {
+    const styles = optimizerStyles(variant.runs.map((r) => r.optimizerId));
     variant.runs.forEach((r, i) => {
       panels.push(
         planarPanel(document, {
@@ -308,7 +315,7 @@ const variants: Builder = (run, document) => {
           paths: [
             {
               series: { label: r.label, points: r.points, divergence: r.trajectory.divergence },
-              style: seriesStyle(i),
+              style: styles[i],
             },
           ],
           minima,
@@ -388,7 +395,7 @@ const gradientField: Builder = (run, document) => {
 
 const losses: Builder = (run, document) => {
   const { landscape, experiment } = run;
-  const styled = run.runs.map((r, i) => ({ run: r, style: seriesStyle(i) }));
+  const styled = stylesFor(run.runs);
   const lossPanel = seriesPanel(document, {
     title: "f(x_k)",
     yLabel: "f(x_k) (log)",
@@ -414,7 +421,7 @@ const losses: Builder = (run, document) => {
   }
   panels.push(
     legendPanel(
-      styled.map(({ run: r, style }) => ({ label: r.label, style })),
+      styled.map(({ run: r, style }) => ({ label: r.label, style, id: r.optimizerId })),
       240,
     ),
   );
@@ -454,13 +461,17 @@ const surface: Builder = (run) => {
   };
   const data = sampleSurface(f, x, y, n);
   const paths = settings.trajectories
-    ? run.runs.map((r) => ({ label: r.label, points: r.points.map(([a, b]) => [a, b, f(a, b)] as const) }))
+    ? stylesFor(run.runs).map(({ run: r, style }) => ({
+        label: r.label,
+        style,
+        points: r.points.map(([a, b]) => [a, b, f(a, b)] as const),
+      }))
     : [];
   const panels: Panel[] = [surfacePanel(data, { paths })];
   if (paths.length > 0)
     panels.push(
       legendPanel(
-        run.runs.map((r, i) => ({ label: r.label, style: seriesStyle(i) })),
+        stylesFor(run.runs).map(({ run: r, style }) => ({ label: r.label, style, id: r.optimizerId })),
         240,
       ),
     );

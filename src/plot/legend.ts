@@ -10,7 +10,7 @@ import {
   symbolTriangle,
   symbolWye,
 } from "d3";
-import type { SeriesStyle } from "./palette.js";
+import { optimizerRank, type SeriesStyle } from "./palette.js";
 import { escapeXml, type Panel, wrapText } from "./svg.js";
 
 const SYMBOLS: Record<SeriesStyle["marker"], SymbolType> = {
@@ -35,11 +35,18 @@ function markerPath(marker: SeriesStyle["marker"], x: number, y: number, r: numb
  * Hand-written because Plot's legends are HTML for colour and symbol scales, not line styles;
  * the markers are the d3 symbols Plot's dots use.
  */
-export function legendPanel(entries: readonly { label: string; style: SeriesStyle }[], width: number): Panel {
+export function legendPanel(
+  entries: readonly { label: string; style: SeriesStyle; id?: string }[],
+  width: number,
+): Panel {
   const rowHeight = 17;
   const parts: string[] = [];
   let y = 8;
-  for (const { label, style } of entries) {
+  // Entries that name their optimizer are listed in the one legend order of every figure (the registry's).
+  const ordered = entries.every((e) => e.id !== undefined)
+    ? [...entries].sort((a, b) => optimizerRank(a.id as string) - optimizerRank(b.id as string))
+    : entries;
+  for (const { label, style } of ordered) {
     const lines = wrapText(label, width - 60, 11);
     const cy = y + rowHeight / 2;
     const dash = style.dash === "none" ? "" : ` stroke-dasharray="${style.dash}"`;

@@ -3,7 +3,7 @@ import type { CollectedRun, RunHeader } from "../lab/mnist-results.js";
 import { median } from "../lab/stats.js";
 import type { RenderedFigure } from "./figures.js";
 import { legendPanel } from "./legend.js";
-import { lineStyle, seriesStyle } from "./palette.js";
+import { lineStyle, optimizerIdOfLabel, optimizerStyles, type SeriesStyle } from "./palette.js";
 import { composeFigure } from "./svg.js";
 
 /** Median over seeds, position by position (the curves of one optimizer all have the same length). */
@@ -38,12 +38,13 @@ export function mnistLossFigure(
   description: string,
 ): string {
   const marks: Plot.Markish[] = [Plot.frame({ stroke: "#999" })];
-  const legend: { label: string; style: ReturnType<typeof seriesStyle> }[] = [];
+  const legend: { label: string; style: SeriesStyle; id: string }[] = [];
+  const styles = optimizerStyles(header.optimizers.map(optimizerIdOfLabel));
   header.optimizers.forEach((label, k) => {
     const mine = runs.filter((run) => run.label === label);
     if (mine.length === 0) return;
-    const style = seriesStyle(k);
-    legend.push({ label, style });
+    const style = styles[k];
+    legend.push({ label, style, id: optimizerIdOfLabel(label) });
     // Values above the axis (y ≤ 1, as the seed's plot) become gaps in the line: no clip path needed.
     const inside = (value: number, i: number) => ({ iteration: i, value: value <= 1 ? value : Number.NaN });
     const raw = medianCurve(mine.map((run) => run.losses)).map(inside);
@@ -96,14 +97,15 @@ export function mnistAccuracyFigure(
   description: string,
 ): string | null {
   const marks: Plot.Markish[] = [Plot.frame({ stroke: "#999" })];
-  const legend: { label: string; style: ReturnType<typeof seriesStyle> }[] = [];
+  const legend: { label: string; style: SeriesStyle; id: string }[] = [];
   let any = false;
+  const styles = optimizerStyles(header.optimizers.map(optimizerIdOfLabel));
   header.optimizers.forEach((label, k) => {
     const mine = runs.filter((run) => run.label === label && run.evaluations.length > 0);
     if (mine.length === 0) return;
     any = true;
-    const style = seriesStyle(k);
-    legend.push({ label, style });
+    const style = styles[k];
+    legend.push({ label, style, id: optimizerIdOfLabel(label) });
     const iterations = [...new Set(mine.flatMap((run) => run.evaluations.map((e) => e.iteration)))].sort(
       (a, b) => a - b,
     );

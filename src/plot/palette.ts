@@ -1,4 +1,4 @@
-import { optimizerIds } from "../optim/index.js";
+import { canonicalOptimizerName, optimizerIds } from "../optim/index.js";
 
 /**
  * Series styles: the Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color Universal
@@ -155,7 +155,13 @@ export function optimizerStyles(ids: readonly string[]): SeriesStyle[] {
   });
 }
 
-/** The optimizer id of a series label such as `adam:lr=0.3` or `adam lr=0.3`. */
+/** The optimizer id of a series label or spec such as `adam:lr=0.3`, `adam lr=0.3` or `torch.optim.Adam`. */
 export function optimizerIdOfLabel(label: string): string {
-  return label.trim().split(/[:\s]/)[0].toLowerCase();
+  return canonicalOptimizerName(label.trim().split(/[:\s]/)[0]);
+}
+
+/** Where an optimizer stands in every legend: the registry's order (the book's six first); unknown ids last. */
+export function optimizerRank(id: string): number {
+  const index = optimizerIds().indexOf(optimizerIdOfLabel(id));
+  return index < 0 ? Number.MAX_SAFE_INTEGER : index;
 }

@@ -1,5 +1,5 @@
 import { interpolateTurbo, color as parseColor, ticks } from "d3";
-import { type SeriesStyle, seriesStyle } from "./palette.js";
+import { optimizerIdOfLabel, optimizerStyles, type SeriesStyle } from "./palette.js";
 import { escapeXml, type Panel, svgNumber } from "./svg.js";
 
 /**
@@ -21,6 +21,8 @@ export interface SurfaceData {
 export interface SurfacePath {
   readonly label: string;
   readonly points: readonly (readonly [number, number, number])[];
+  /** The path's style (default: the fixed style of the optimizer its label names). */
+  readonly style?: SeriesStyle;
 }
 
 export interface SurfacePanelOptions {
@@ -202,7 +204,8 @@ export function surfacePanel(data: SurfaceData, options: SurfacePanelOptions = {
 
   // Paths on the surface (drawn on top).
   (options.paths ?? []).forEach((path, index) => {
-    const style: SeriesStyle = seriesStyle(index);
+    const style: SeriesStyle =
+      path.style ?? optimizerStyles(options.paths?.map((p) => optimizerIdOfLabel(p.label)) ?? [])[index];
     const visible = path.points.filter(
       ([x, y, z]) => x >= x0 && x <= x1 && y >= y0 && y <= y1 && Number.isFinite(z) && z >= zMin && z <= zMax,
     );

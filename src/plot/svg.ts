@@ -4,9 +4,22 @@
  * figure-specific prefix, and a guard that no NaN or Infinity reaches a file.
  */
 
-/** Escapes text for use inside SVG/HTML element content and attribute values. */
+/**
+ * Characters XML 1.0 forbids (C0 controls other than tab, newline and return; lone surrogates; U+FFFE/U+FFFF):
+ * resvg refuses a whole SVG holding one, so user text (titles, labels) loses them at this boundary, replaced by
+ * U+FFFD so that the change stays visible.
+ */
+const NOT_XML =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Text with the characters XML cannot hold replaced by U+FFFD (see NOT_XML). */
+export function xmlText(text: string): string {
+  return text.replace(NOT_XML, "\ufffd");
+}
+
+/** Escapes text for use inside SVG/HTML element content and attribute values (and drops what XML cannot hold). */
 export function escapeXml(text: string): string {
-  return text.replace(
+  return xmlText(text).replace(
     /[<>&"']/g,
     (c) => `&${{ "<": "lt", ">": "gt", "&": "amp", '"': "quot", "'": "#39" }[c]};`,
   );
@@ -168,5 +181,6 @@ export function composeFigure(layout: FigureLayout): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `font-family="DejaVu Sans, system-ui, sans-serif" font-size="${TEXT_SIZE}">\n` +
     `<rect width="${width}" height="${height}" fill="white"/>\n${body}\n</svg>\n`;
-  return renumberIds(roundAttributeNumbers(svg), layout.id);
+  // Panels come from Plot (jsdom serialises text as given): the whole file loses what XML cannot hold.
+  return renumberIds(roundAttributeNumbers(xmlText(svg)), layout.id);
 }
