@@ -9,3 +9,4 @@
 export * from "./dense";
 export * from "./sparse";
 export * from "./optimizer-steps";
+export * from "./conv";

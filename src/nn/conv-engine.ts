@@ -1,0 +1,444 @@
+import type { FloatArray, Optimizer, OptimizerState } from "../optim/types.js";
+import { InputRangeError } from "../util/errors.js";
+import { type ConvNetConfig, type ConvNetLayout, convNetLayout, convStageSummary } from "./conv-layout.js";
+import { convInitialParameters, SimpleConvNet } from "./conv-network.js";
+import type { BatchEngine } from "./engine.js";
+import { instantiateKernels, KernelArena, type KernelExports } from "./kernels/wasm-kernels.js";
+import { simdStep } from "./kernels/wasm-optimizers.js";
+import { RandomStream, SeededRandom } from "./random.js";
+import { type CrossEntropy, softmaxCrossEntropy } from "./reference-kernels.js";
+
+type Ptr = number;
+
+/** The conv kernels of `wasm/conv.ts`, beside the dense products every engine uses. */
+export interface ConvKernelExports extends KernelExports {
+  im2col(
+    x: Ptr,
+    m: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    S: number,
+    P: number,
+    OH: number,
+    OW: number,
+    col: Ptr,
+    ldcol: number,
+  ): void;
+  maxpool_forward(
+    y: Ptr,
+    m: number,
+    F: number,
+    H: number,
+    W: number,
+    PK: number,
+    PS: number,
+    PH: number,
+    PW: number,
+    out: Ptr,
+    argmax: Ptr,
+  ): void;
+  maxpool_backward(dout: Ptr, argmax: Ptr, count: number, dy: Ptr, dyCount: number): void;
+  transpose4(src: Ptr, rows: number, cols: number, dst: Ptr): void;
+}
+
+/**
+ * A `BatchEngine` over the conv network: the same methods, so `trainPaired` and the optimizers train it
+ * unchanged. `config` is the MLP-shaped stage summary (`convStageSummary`: input pixels, λ); `net` is the
+ * conv config and `layout` the conv layout (whose `layers` carry every weight array with its role).
+ * `initialParameters(seed)` is this network's He init: start a paired run from it (see `convTrainingStart`).
+ */
+export interface ConvBatchEngine extends BatchEngine {
+  readonly net: ConvNetConfig;
+  readonly layout: ConvNetLayout;
+  initialParameters(seed: number): Float64Array;
+}
+
+export type ConvBatchEngineFactory = (
+  config: ConvNetConfig,
+  networks: number,
+  maxBatch: number,
+) => ConvBatchEngine;
+
+/** Optimizer state floats reserved per network in kernel memory (Adam needs 2 arrays, AMSGrad 3). */
+const STATE_ARRAYS_PER_NETWORK = 3;
+
+/** The plain TypeScript conv engine: one float32 `SimpleConvNet` per copy (the reference, slow). */
+export const createConvReferenceEngine: ConvBatchEngineFactory = (net, networks, maxBatch) => {
+  const layout = convNetLayout(net);
+  const nets = Array.from({ length: networks }, () => new SimpleConvNet(net, "float32"));
+  const batchInput = new Float32Array(maxBatch * layout.inputSize);
+  const batchLabels = new Int32Array(maxBatch);
+  return {
+    kind: "reference",
+    config: convStageSummary(net),
+    net,
+    layout,
+    networks,
+    maxBatch,
+    batchInput,
+    batchLabels,
+    initialParameters: (seed) => convInitialParameters(net, seed),
+    params: (i) => nets[i].params as Float32Array,
+    grads: (i) => nets[i].grads as Float32Array,
+    prepareBatch: () => {},
+    gradient: (i, m) => nets[i].gradient(batchInput, batchLabels, m),
+    loss: (i, m) => nets[i].loss(batchInput, batchLabels, m),
+    evaluate: (i, m) => nets[i].evaluate(batchInput, batchLabels, m),
+  };
+};
+
+/**
+ * The fast conv engine on the WebAssembly SIMD kernels (float32), every buffer in the kernels' memory,
+ * nothing allocated per step:
+ *
+ *   prepareBatch: im2col of the batch once (shared by every network and both forward passes), rows padded to a
+ *                 multiple of 4 floats
+ *   forward:      conv = gemm_nn(col, W1ᵀ) + b1, ReLU fused → max-pool (argmax kept) → gemm_nn + b2, ReLU
+ *                 → gemm_nn + b3 → softmax cross-entropy
+ *   backward:     dW3, db3, dH (W3ᵀ, ReLU mask fused) → dW2 = pooledᵀ·dH, db2, dPooled = dH·W2ᵀ ⊙ (pooled > 0)
+ *                 → scatter to the maxima → dW1ᵀ = colᵀ·dConv, db1 (no input gradient: first layer)
+ */
+export function createConvEngineFactory(module: WebAssembly.Module): ConvBatchEngineFactory {
+  return (net, networks, maxBatch) => {
+    const layout = convNetLayout(net);
+    const kernels = instantiateKernels(module) as ConvKernelExports;
+    if (typeof kernels.im2col !== "function") {
+      throw new InputRangeError(
+        "conv engine: the WebAssembly kernels lack im2col; rebuild them (npm run build:wasm)",
+      );
+    }
+    const arena = new KernelArena(kernels);
+    const [convLayer, hiddenLayer, outputLayer] = layout.layers;
+    const F = net.filters;
+    const patch = convLayer.fanIn; // C·K·K
+    const ldcol = Math.ceil(patch / 4) * 4;
+    const positions = layout.convHeight * layout.convWidth;
+    const flat = layout.flatSize;
+    const hidden = net.hiddenSize;
+    const classes = net.outputSize;
+    const P = layout.size;
+
+    const x = arena.floats(maxBatch * layout.inputSize);
+    const labels = arena.ints(maxBatch);
+    const col = arena.floats(maxBatch * positions * ldcol);
+    const w1t = arena.floats(ldcol * F);
+    const dw1t = arena.floats(ldcol * F);
+    const transposed = arena.floats(Math.max(flat * hidden, hidden * classes));
+    const nets = Array.from({ length: networks }, () => ({
+      params: arena.floats(P),
+      grads: arena.floats(P),
+      conv: arena.floats(maxBatch * positions * F),
+      dConv: arena.floats(maxBatch * positions * F),
+      pooled: arena.floats(maxBatch * flat),
+      argmax: arena.ints(maxBatch * flat),
+      dPooled: arena.floats(maxBatch * flat),
+      hidden: arena.floats(maxBatch * hidden),
+      dHidden: arena.floats(maxBatch * hidden),
+      scores: arena.floats(maxBatch * classes),
+      dScores: arena.floats(maxBatch * classes),
+      statePool: arena.floats(STATE_ARRAYS_PER_NETWORK * P),
+    }));
+    arena.commit();
+
+    const ptr = (array: FloatArray | Int32Array) => array.byteOffset;
+    const at = (array: Float32Array, slot: { offset: number }) => array.byteOffset + 4 * slot.offset;
+    let preparedRows = 0;
+
+    const forward = (k: number, m: number): Float32Array => {
+      const state = nets[k];
+      const params = state.params();
+      // W1 is (filter, patch) in the flat buffer; the product wants patch × filter.
+      const w = w1t();
+      const w1 = convLayer.weights.offset;
+      for (let f = 0; f < F; f++) for (let q = 0; q < patch; q++) w[q * F + f] = params[w1 + f * patch + q];
+      kernels.gemm_nn(
+        ptr(col()),
+        ldcol,
+        ptr(w),
+        F,
+        ptr(state.conv()),
+        F,
+        m * positions,
+        patch,
+        F,
+        at(params, convLayer.bias),
+        1,
+        0,
+        0,
+      );
+      kernels.maxpool_forward(
+        ptr(state.conv()),
+        m,
+        F,
+        layout.convHeight,
+        layout.convWidth,
+        net.poolSize,
+        net.poolStride,
+        layout.pooledHeight,
+        layout.pooledWidth,
+        ptr(state.pooled()),
+        ptr(state.argmax()),
+      );
+      kernels.gemm_nn(
+        ptr(state.pooled()),
+        flat,
+        at(params, hiddenLayer.weights),
+        hidden,
+        ptr(state.hidden()),
+        hidden,
+        m,
+        flat,
+        hidden,
+        at(params, hiddenLayer.bias),
+        1,
+        0,
+        0,
+      );
+      kernels.gemm_nn(
+        ptr(state.hidden()),
+        hidden,
+        at(params, outputLayer.weights),
+        classes,
+        ptr(state.scores()),
+        classes,
+        m,
+        hidden,
+        classes,
+        at(params, outputLayer.bias),
+        0,
+        0,
+        0,
+      );
+      return state.scores();
+    };
+
+    const softmax = (k: number, m: number, dz: Float32Array | null): CrossEntropy =>
+      softmaxCrossEntropy(nets[k].scores(), labels(), m, classes, dz);
+
+    const weightDecay = (k: number): number => {
+      const lambda = net.weightDecayLambda;
+      if (lambda === 0) return 0;
+      const params = nets[k].params();
+      let total = 0;
+      for (const layer of layout.layers) {
+        const { offset, length } = layer.weights;
+        for (let i = offset; i < offset + length; i++) total += params[i] * params[i];
+      }
+      return 0.5 * lambda * total;
+    };
+
+    const checkRows = (m: number) => {
+      if (m !== preparedRows)
+        throw new RangeError(`conv engine: prepareBatch(${m}) must come first (prepared ${preparedRows})`);
+    };
+
+    const engine: ConvBatchEngine = {
+      kind: "wasm-simd",
+      config: convStageSummary(net),
+      net,
+      layout,
+      networks,
+      maxBatch,
+      batchInput: x(),
+      batchLabels: labels(),
+      initialParameters: (seed) => convInitialParameters(net, seed),
+      params: (k) => nets[k].params(),
+      grads: (k) => nets[k].grads(),
+      prepareBatch(m) {
+        if (!(m >= 1 && m <= maxBatch))
+          throw new RangeError(`conv engine: batch of ${m} rows, capacity ${maxBatch}`);
+        kernels.im2col(
+          ptr(x()),
+          m,
+          net.channels,
+          net.height,
+          net.width,
+          net.filterSize,
+          net.stride,
+          net.pad,
+          layout.convHeight,
+          layout.convWidth,
+          ptr(col()),
+          ldcol,
+        );
+        preparedRows = m;
+      },
+      gradient(k, m) {
+        checkRows(m);
+        const state = nets[k];
+        const params = state.params();
+        const grads = state.grads();
+        forward(k, m);
+        const { sum } = softmax(k, m, state.dScores());
+        // Output layer: dW3 = Hᵀ·dZ, db3, dH = dZ·W3ᵀ ⊙ (H > 0).
+        kernels.gemm_tn(
+          ptr(state.hidden()),
+          hidden,
+          ptr(state.dScores()),
+          classes,
+          at(grads, outputLayer.weights),
+          classes,
+          m,
+          hidden,
+          classes,
+        );
+        kernels.col_sum(ptr(state.dScores()), classes, m, classes, at(grads, outputLayer.bias));
+        kernels.transpose4(at(params, outputLayer.weights), hidden, classes, ptr(transposed()));
+        kernels.gemm_nn(
+          ptr(state.dScores()),
+          classes,
+          ptr(transposed()),
+          hidden,
+          ptr(state.dHidden()),
+          hidden,
+          m,
+          classes,
+          hidden,
+          0,
+          2,
+          ptr(state.hidden()),
+          hidden,
+        );
+        // Hidden layer: dW2 = pooledᵀ·dH, db2, dPooled = dH·W2ᵀ ⊙ (pooled > 0) (the conv ReLU at the maxima).
+        kernels.gemm_tn(
+          ptr(state.pooled()),
+          flat,
+          ptr(state.dHidden()),
+          hidden,
+          at(grads, hiddenLayer.weights),
+          hidden,
+          m,
+          flat,
+          hidden,
+        );
+        kernels.col_sum(ptr(state.dHidden()), hidden, m, hidden, at(grads, hiddenLayer.bias));
+        kernels.transpose4(at(params, hiddenLayer.weights), flat, hidden, ptr(transposed()));
+        kernels.gemm_nn(
+          ptr(state.dHidden()),
+          hidden,
+          ptr(transposed()),
+          flat,
+          ptr(state.dPooled()),
+          flat,
+          m,
+          hidden,
+          flat,
+          0,
+          2,
+          ptr(state.pooled()),
+          flat,
+        );
+        // Pool and conv: route to the maxima, then dW1ᵀ = colᵀ·dConv (over a multiple of 4 rows), db1.
+        kernels.maxpool_backward(
+          ptr(state.dPooled()),
+          ptr(state.argmax()),
+          m * flat,
+          ptr(state.dConv()),
+          m * positions * F,
+        );
+        kernels.gemm_tn(ptr(col()), ldcol, ptr(state.dConv()), F, ptr(dw1t()), F, m * positions, ldcol, F);
+        kernels.col_sum(ptr(state.dConv()), F, m * positions, F, at(grads, convLayer.bias));
+        const dw = dw1t();
+        const g1 = convLayer.weights.offset;
+        for (let f = 0; f < F; f++) for (let q = 0; q < patch; q++) grads[g1 + f * patch + q] = dw[q * F + f];
+        const lambda = net.weightDecayLambda;
+        if (lambda !== 0) {
+          for (const layer of layout.layers) {
+            const offset = 4 * layer.weights.offset;
+            kernels.axpy(lambda, ptr(params) + offset, ptr(grads) + offset, layer.weights.length);
+          }
+        }
+        return sum / m + weightDecay(k);
+      },
+      loss(k, m) {
+        checkRows(m);
+        forward(k, m);
+        return softmax(k, m, null).sum / m + weightDecay(k);
+      },
+      evaluate(k, m) {
+        checkRows(m);
+        forward(k, m);
+        return softmax(k, m, null);
+      },
+      accelerate(k, optimizer) {
+        return accelerateInMemory(kernels, nets[k].statePool(), P, optimizer);
+      },
+    };
+    return engine;
+  };
+}
+
+/**
+ * The optimizer stepping with the SIMD kernels over state kept in kernel memory (the MLP engine's rule):
+ * same formulas and state fields; falls back to the plain step for anything else.
+ */
+function accelerateInMemory(
+  kernels: KernelExports,
+  pool: Float32Array,
+  size: number,
+  optimizer: Optimizer,
+): Optimizer {
+  const fast = simdStep(kernels, optimizer);
+  if (fast === null) return optimizer;
+  const relocatedStates = new WeakSet<OptimizerState>();
+  const inMemory = (array: FloatArray) =>
+    array instanceof Float32Array && array.buffer === kernels.memory.buffer;
+  return {
+    id: optimizer.id,
+    hp: optimizer.hp,
+    meta: optimizer.meta,
+    init(n, dtype) {
+      const state = optimizer.init(n, dtype);
+      if (dtype !== "float32" || n !== size) return state;
+      let used = 0;
+      const relocated: OptimizerState = {};
+      for (const [key, value] of Object.entries(state)) {
+        if (typeof value === "number") {
+          relocated[key] = value;
+        } else {
+          if (!(value instanceof Float32Array) || used + value.length > pool.length) return state;
+          const view = pool.subarray(used, used + value.length);
+          view.set(value);
+          used += value.length;
+          relocated[key] = view;
+        }
+      }
+      relocatedStates.add(relocated);
+      return relocated;
+    },
+    step(params, grads, state) {
+      if (relocatedStates.has(state) && inMemory(params) && inMemory(grads)) {
+        fast(params as Float32Array, grads as Float32Array, state);
+      } else {
+        optimizer.step(params, grads, state);
+      }
+    },
+  };
+}
+
+/**
+ * A paired run of a conv engine starts from the conv network's own He init: this is the iteration-0
+ * checkpoint `trainPaired(engine, data, plan, callbacks, convTrainingStart(engine, plan.seed, labels))` resumes
+ * from (same batches as a fresh start: the batch stream is at its seeded state; fresh optimizer state).
+ * Shaped as the lab's `TrainingCheckpoint`.
+ */
+export function convTrainingStart(
+  engine: ConvBatchEngine,
+  seed: number,
+  labels: readonly string[],
+): {
+  seed: number;
+  iteration: number;
+  batchRandom: number[];
+  networks: { label: string; params: Float32Array; state: OptimizerState }[];
+} {
+  const params = Float32Array.from(engine.initialParameters(seed));
+  return {
+    seed,
+    iteration: 0,
+    batchRandom: new SeededRandom(seed, RandomStream.batches).getState(),
+    networks: labels.map((label) => ({ label, params, state: {} })),
+  };
+}
