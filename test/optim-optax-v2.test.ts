@@ -71,6 +71,15 @@ function run(
   return { p, state, trace };
 }
 
+/** optax's "dion" table, written out. */
+const MUON_DION = [
+  [4.0848, -6.8946, 2.927],
+  [3.9505, -6.3029, 2.6377],
+  [3.7418, -5.5913, 2.3037],
+  [2.8769, -3.1427, 1.2046],
+  [2.8366, -3.0525, 1.2012],
+];
+
 const close = (actual: number, expected: number, digits = 14) => expect(actual).toBeCloseTo(expected, digits);
 
 describe("hand-derived steps", () => {
@@ -144,6 +153,20 @@ describe("hand-derived steps", () => {
     const { p } = run(createOptimizer("optax-muon:lr=0.1"), [0, 0], () => [3, 4], 1, [1, 2]);
     close(p[0], -0.1 * Math.SQRT2 * s * 0.6, 13);
     close(p[1], -0.1 * Math.SQRT2 * s * 0.8, 13);
+  });
+
+  it("optax Muon runs a coefficient table once per row, and a triple nsSteps times", () => {
+    // optax scans a (rows, 3) table (ns_steps only has to be ≥ rows) and loops a (3,) triple ns_steps times.
+    const start = [0.3, -0.2, 0.5, 0.1, -0.4, 0.2];
+    const gradient = () => [1, -2, 0.5, 3, -1, 2];
+    const standard = [3.4445, -4.775, 2.0315];
+    const once = (hp: Record<string, unknown>) =>
+      Array.from(run(createOptimizer({ id: "optax-muon", hp }), start, gradient, 3, [2, 3]).p);
+    expect(once({ ns_coeffs: [standard], ns_steps: 5 })).toEqual(once({ ns_coeffs: standard, ns_steps: 1 }));
+    expect(once({ ns_coeffs: [standard, standard, standard] })).toEqual(
+      once({ ns_coeffs: "standard", ns_steps: 3 }),
+    );
+    expect(once({ ns_coeffs: MUON_DION })).toEqual(once({ ns_coeffs: "dion", ns_steps: 9 }));
   });
 
   it("optax Muon on a vector is AdamW with Nesterov momentum and Muon's ε", () => {
@@ -579,8 +602,26 @@ describe("specs, spellings and errors", () => {
         "optax-muon: the dion table has 5 rows, so nsSteps must be >= 5, got 3",
       ],
       [
-        () => createOptimizer({ id: "optax-muon", hp: { ns_coeffs: [[1, 2, 3]] } }),
-        'optax-muon: ns_coeffs must be "standard", "dion", a triple [a, b, c] or the dion table, got [[1,2,3]]',
+        () => createOptimizer({ id: "optax-muon", hp: { ns_coeffs: "quintic" } }),
+        'optax-muon: ns_coeffs must be "standard", "dion", a triple [a, b, c] or a list of triples, got "quintic"',
+      ],
+      [
+        () => createOptimizer({ id: "optax-muon", hp: { ns_coeffs: [[1, 2]] } }),
+        "optax-muon: nsTable must be a non-empty list of [a, b, c] triples of finite numbers, got [[1,2]]",
+      ],
+      [
+        () =>
+          createOptimizer({
+            id: "optax-muon",
+            hp: {
+              ns_coeffs: [
+                [1, 2, 3],
+                [4, 5, 6],
+              ],
+              ns_steps: 1,
+            },
+          }),
+        "optax-muon: nsTable has 2 rows, so nsSteps must be >= 2, got 1",
       ],
       [
         () => createOptimizer({ id: "optax-muon", hp: { preconditioning: "svd" } }),

@@ -1,3 +1,4 @@
+import { show } from "../util/errors.js";
 import {
   decayRange,
   epsRange,
@@ -108,7 +109,8 @@ export const optaxMuonMeta: OptimizerMeta = {
     "X/(‖X‖ + ε) instead of X/max(‖X‖, ε); the shape factor is √max(1, cols/rows) (jax weights are (in, out)) where " +
     "torch uses √max(1, rows/cols); weight decay is +λθ inside the lr-scaled update (default 0) instead of torch's " +
     "θ(1 − ηλ) (default 0.1); Newton–Schulz runs in the parameter's precision (torch: bfloat16); vectors go to an " +
-    "AdamW with Nesterov momentum and Muon's ε instead of an error. A coefficient table needs nsSteps ≥ its rows.",
+    "AdamW with Nesterov momentum and Muon's ε instead of an error. A coefficient table (dion, or nsTable: " +
+    "optax's list of triples) runs one iteration per row and needs nsSteps ≥ its rows.",
   reference:
     "Jordan et al. 2024, Muon: An optimizer for hidden layers (kellerjordan.github.io/posts/muon); Bernstein & " +
     "Newhouse 2024, Old Optimizer, New Norm (arXiv:2409.20325); optax/contrib/_muon.py `muon`.",
@@ -136,6 +138,8 @@ export interface OptaxMuonOptions {
   adamEpsRoot?: number;
   adamWeightDecay?: number;
   adamLr?: number;
+  /** A coefficient table (optax's list of triples): one Newton–Schulz iteration per row, nsSteps ≥ rows. */
+  nsTable?: readonly (readonly number[])[];
 }
 export interface OptaxMuonState {
   [field: string]: number | FloatArray;
@@ -153,8 +157,23 @@ export interface OptaxMuonState {
 }
 
 export function optaxMuon(options: OptaxMuonOptions = {}): Optimizer<OptaxMuonState> {
-  const hp = resolveHyperparameters(optaxMuonMeta, { ...options });
   const meta = optaxMuonMeta;
+  const { nsTable, ...numbers } = options;
+  const hp = resolveHyperparameters(meta, numbers);
+  if (nsTable !== undefined) {
+    const valid =
+      Array.isArray(nsTable) &&
+      nsTable.length > 0 &&
+      nsTable.every((row) => Array.isArray(row) && row.length === 3 && row.every((x) => Number.isFinite(x)));
+    if (!valid)
+      refuse(
+        meta,
+        `nsTable must be a non-empty list of [a, b, c] triples of finite numbers, got ${show(nsTable)}`,
+      );
+    if (hp.dion === true) refuse(meta, "give either dion or nsTable, not both");
+    // Kept beside the numbers so that saved settings and labels carry it.
+    (hp as Record<string, unknown>).nsTable = nsTable.map((row) => [...row]);
+  }
   const preconditioners = (["spectral", "aol", "schatten"] as const).filter((name) => hp[name] === true);
   if (preconditioners.length > 1) {
     refuse(
@@ -162,15 +181,16 @@ export function optaxMuon(options: OptaxMuonOptions = {}): Optimizer<OptaxMuonSt
       `choose one preconditioning (spectral, aol or schatten), got ${preconditioners.join(" and ")}`,
     );
   }
-  const table = hp.dion ? MUON_NS_PRESETS.dion : [[hp.nsA as number, hp.nsB as number, hp.nsC as number]];
+  const isTable = hp.dion === true || nsTable !== undefined;
+  const table: readonly (readonly number[])[] =
+    nsTable ?? (hp.dion ? MUON_NS_PRESETS.dion : [[hp.nsA as number, hp.nsB as number, hp.nsC as number]]);
   const nsSteps = hp.nsSteps as number;
-  if (hp.dion && nsSteps < table.length) {
-    refuse(
-      meta,
-      `the dion table has ${table.length} rows, so nsSteps must be >= ${table.length}, got ${nsSteps}`,
-    );
+  if (isTable && nsSteps < table.length) {
+    const which = hp.dion ? "the dion table" : "nsTable";
+    refuse(meta, `${which} has ${table.length} rows, so nsSteps must be >= ${table.length}, got ${nsSteps}`);
   }
-  const iterations = hp.dion ? table.length : nsSteps;
+  // optax runs a table once per row (ns_steps only bounds it) and a single triple ns_steps times.
+  const iterations = isTable ? table.length : nsSteps;
   const beta = hp.beta as number;
   const eps = hp.eps as number;
   const weightDecay = hp.weightDecay as number;
@@ -214,7 +234,7 @@ export function optaxMuon(options: OptaxMuonOptions = {}): Optimizer<OptaxMuonSt
       for (let k = 0; k < X.length; k++) X[k] = X[k] / denominator;
     }
     for (let it = 0; it < iterations; it++) {
-      const row = table[table.length === 1 ? 0 : it];
+      const row = table[isTable ? it : 0];
       const a = row[0];
       const b = row[1];
       const cc = row[2];

@@ -182,21 +182,14 @@ function sameTable(a: readonly (readonly number[])[], b: readonly (readonly numb
 }
 
 /**
- * optax Muon's `ns_coeffs`: a triple or "standard" → `nsA`, `nsB`, `nsC` (ns_steps iterations); "dion" or its table →
- * `dion` (one iteration per row). Other tables are refused: optax runs one iteration per row, which optlab's
- * numbers cannot say.
+ * optax Muon's `ns_coeffs`: a triple or "standard" → `nsA`, `nsB`, `nsC` (nsSteps iterations); "dion" or its table →
+ * the `dion` flag; any other list of triples → `nsTable` (one iteration per row, as optax runs a table).
  */
-function muonCoefficients(value: unknown): [string, HpValue][] {
-  const table = typeof value === "string" ? MUON_NS_PRESETS[value] : undefined;
-  if (
-    value === "dion" ||
-    (Array.isArray(value) &&
-      value.every((row) => Array.isArray(row)) &&
-      sameTable(value as number[][], MUON_NS_PRESETS.dion))
-  ) {
+function muonCoefficients(value: unknown): [string, unknown][] {
+  const rows = Array.isArray(value) && value.length > 0 && value.every((row) => Array.isArray(row));
+  if (value === "dion" || (rows && sameTable(value as number[][], MUON_NS_PRESETS.dion)))
     return [["dion", true]];
-  }
-  const triple = table?.[0] ?? value;
+  const triple = value === "standard" ? MUON_NS_PRESETS.standard[0] : value;
   if (Array.isArray(triple) && triple.length === 3 && triple.every((x) => typeof x === "number")) {
     return [
       ["nsA", triple[0]],
@@ -204,8 +197,9 @@ function muonCoefficients(value: unknown): [string, HpValue][] {
       ["nsC", triple[2]],
     ];
   }
+  if (rows) return [["nsTable", value]];
   throw new InputRangeError(
-    `optax-muon: ns_coeffs must be "standard", "dion", a triple [a, b, c] or the dion table, got ${show(value)}`,
+    `optax-muon: ns_coeffs must be "standard", "dion", a triple [a, b, c] or a list of triples, got ${show(value)}`,
   );
 }
 
@@ -213,7 +207,7 @@ function muonCoefficients(value: unknown): [string, HpValue][] {
  * The optax family's options that are not a plain rename: `None`s, named values, fixed callables, optax's `b3`,
  * `adam_b1`, … Returns the optlab name/value pairs, or `undefined` when the generic rules apply.
  */
-function optaxOption(id: string, key: string, value: unknown): [string, HpValue][] | undefined {
+function optaxOption(id: string, key: string, value: unknown): [string, unknown][] | undefined {
   if (!OPTAX_IDS.has(id)) return undefined;
   if (value === null && optaxNone[id]?.[key] !== undefined) return optaxNone[id][key].map(([n, v]) => [n, v]);
   if (key in optaxFixed) {
