@@ -78,7 +78,10 @@ describe("SimpleConvNet (the book's ch. 7 network)", () => {
       const config = { ...SMALL, weightDecayLambda: lambda };
       const net = new SimpleConvNet(config, "float64", 4);
       // Non-zero biases, so the ReLU and pooling choices are not ties at zero.
-      for (const b of ["b1", "b2", "b3"]) net.views[b].forEach((_, i, a) => (a[i] = 0.05 * (i + 1)));
+      for (const b of ["b1", "b2", "b3"]) {
+        const view = net.views[b];
+        for (let i = 0; i < view.length; i++) view[i] = 0.05 * (i + 1);
+      }
       net.logEpsilon = 0; // the backward pass is exact for ε = 0
       const { x, labels } = randomImages(config, 3, 11);
       net.gradient(x, labels, 3);
