@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ImageSet } from "../src/data/types.js";
+import { trainPaired } from "../src/lab/train.js";
 import {
   type ConvBatchEngine,
   convTrainingStart,
@@ -12,7 +13,6 @@ import {
 import { BOOK_CONV_NETWORK, type ConvNetConfig } from "../src/nn/conv-layout.js";
 import { compileKernels } from "../src/nn/kernels/wasm-kernels.js";
 import { SeededRandom } from "../src/nn/random.js";
-import { trainPaired } from "../src/lab/train.js";
 import { createOptimizer } from "../src/optim/index.js";
 
 const root = join(import.meta.dirname, "..");
