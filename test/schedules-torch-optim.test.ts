@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runTrajectory } from "../src/lab/trajectory.js";
-import { createLeastSquares } from "../src/landscapes/least-squares.js";
+import { createLeastSquares, lsq33, lsq35, lsq43 as lsq43Builtin } from "../src/landscapes/least-squares.js";
 import { quadratic } from "../src/landscapes/quadratic.js";
 import { rosenbrock } from "../src/landscapes/rosenbrock.js";
 import {
@@ -364,6 +364,38 @@ function orthogonal(n: number, angles: number[]): Float64Array {
   }
   return q;
 }
+
+describe("least-squares matrix objectives", () => {
+  it("the built-in lsq43, lsq35 and lsq33 are the golden file's, value and gradient bit for bit", () => {
+    for (const builtin of [lsq43Builtin, lsq35, lsq33]) {
+      const fromFile = createLeastSquares(builtin.id, golden.functions[builtin.id]);
+      expect(builtin.start).toEqual(fromFile.start);
+      expect(builtin.shape).toEqual(fromFile.shape);
+      const p = Float64Array.from(builtin.start, (x, i) => x + 0.01 * i);
+      const a = new Float64Array(builtin.dim);
+      const b = new Float64Array(builtin.dim);
+      builtin.grad(p, a);
+      fromFile.grad(p, b);
+      expect(builtin.f(p)).toBe(fromFile.f(p));
+      expect(Array.from(a)).toEqual(Array.from(b));
+    }
+  });
+
+  it("the gradient Xᵀ(XW − Y) matches central differences", () => {
+    const p = Float64Array.from(lsq35.start);
+    const g = new Float64Array(lsq35.dim);
+    lsq35.grad(p, g);
+    const h = 1e-6;
+    for (let i = 0; i < lsq35.dim; i++) {
+      const up = Float64Array.from(p);
+      const down = Float64Array.from(p);
+      up[i] += h;
+      down[i] -= h;
+      // f is quadratic: the central difference is exact up to rounding (≈ 1e-10 here).
+      expect(Math.abs((lsq35.f(up) - lsq35.f(down)) / (2 * h) - g[i])).toBeLessThan(1e-8);
+    }
+  });
+});
 
 describe("torch.optim additions", () => {
   it("Muon with a momentum buffer that is already orthogonal steps exactly along it", () => {
