@@ -176,6 +176,24 @@ describe("hand-derived steps", () => {
     close(p[0], 1 - (0.1 * (0.18 / 0.19 + 2)) / (2 + 1e-8));
   });
 
+  it("optax Adafactor keeps a float32 momentum by default and a float64 one on request", () => {
+    // dtype_momentum="float32" (optax's default): the stored m is a float32 number; "float64": it is not rounded.
+    const gradient = () => [0.3, -1.7, 2.9];
+    const f32 = run(createOptimizer("adafactor:lr=0.1,momentum=0.9"), [1, 2, 3], gradient, 3);
+    const f64 = run(
+      createOptimizer("adafactor:lr=0.1,momentum=0.9,momentumFloat32=false"),
+      [1, 2, 3],
+      gradient,
+      3,
+    );
+    const m32 = Array.from(f32.state.m as Float64Array);
+    const m64 = Array.from(f64.state.m as Float64Array);
+    expect(m32.every((x) => Math.fround(x) === x)).toBe(true);
+    expect(m64.some((x) => Math.fround(x) !== x)).toBe(true);
+    for (let i = 0; i < 3; i++)
+      expect(Math.abs(m32[i] - m64[i])).toBeLessThanOrEqual(1e-7 * Math.abs(m64[i]));
+  });
+
   it("SOAP skips the first gradient, then takes an Adam (ε̂ form) step, then decays", () => {
     // A vector (no precondition1d): the first call only initialises (θ stays); call 2 is Adam with t = 1:
     // m = 0.05·g, v = 0.05·g², step η·√(1 − 0.95)/(1 − 0.95)·m/(√v + ε) = η·√0.05·0.05·g/(0.05·(√0.05·|g| + ε/…))

@@ -49,7 +49,13 @@ export const adafactorMeta: OptimizerMeta = {
       { min: 0, integer: true, scale: "linear", uiMin: 0, uiMax: 256 },
       "factor only if the second-largest dimension is at least this",
     ),
-    num("decayExponent", "γ", 0.8, { min: 0, scale: "linear", uiMin: 0, uiMax: 1 }, "exponent of the β̂ schedule"),
+    num(
+      "decayExponent",
+      "γ",
+      0.8,
+      { min: 0, scale: "linear", uiMin: 0, uiMax: 1 },
+      "exponent of the β̂ schedule",
+    ),
     num(
       "decayOffset",
       "offset",
@@ -89,7 +95,8 @@ export const adafactorMeta: OptimizerMeta = {
     "whose second-largest dimension is ≥ 128 are factored (torch: all); the relative step is η·max(1e-3, rms θ) " +
     "with no 1/√t cap; clipping by rms(u)/d; optional EMA momentum; weight decay λθ not multiplied by η. optax " +
     "computes β̂ in float32; optlab computes it in float64 (as the golden data's patch does). A float32 momentum " +
-    "is emulated by rounding the stored m to float32 (not checked against optax).",
+    "(optax's default dtype) is emulated: μ·m rounded to float32 and the stored m rounded to float32, the update " +
+    "itself in float64 (from optax's ema; no golden case covers it).",
   reference:
     "Shazeer & Stern 2018, Adafactor: Adaptive Learning Rates with Sublinear Memory Cost (arXiv:1804.04235); " +
     "optax/_src/alias.py `adafactor`, optax/_src/factorized.py `scale_by_factored_rms`.",
@@ -134,6 +141,7 @@ export function adafactor(options: AdafactorOptions = {}): Optimizer<AdafactorSt
   const threshold = hp.clippingThreshold as number;
   const mu = hp.momentum as number;
   const float32Momentum = hp.momentumFloat32 as boolean;
+  const mu32 = Math.fround(mu);
   const weightDecay = hp.weightDecayRate as number;
   const eps = hp.eps as number;
   return {
@@ -219,7 +227,8 @@ export function adafactor(options: AdafactorOptions = {}): Optimizer<AdafactorSt
       for (let i = 0; i < n; i++) {
         let step = u[i] * scale;
         if (mu > 0) {
-          step = (1 - mu) * step + mu * m[i];
+          // A float32 accumulator times the (weakly typed) μ is a float32 product in jax; the sum is float64.
+          step = (1 - mu) * step + (float32Momentum ? Math.fround(mu32 * m[i]) : mu * m[i]);
           m[i] = float32Momentum ? Math.fround(step) : step;
         }
         params[i] = params[i] - (step + weightDecay * params[i]);
