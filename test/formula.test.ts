@@ -219,7 +219,7 @@ describe("formula errors", () => {
     [
       "a bad start",
       ["x", { start: [0, Number.NaN] }],
-      "formula: start must be two finite numbers [x, y], got [0,null]",
+      "formula: start must be two finite numbers [x, y], got [0,NaN]",
     ],
   ];
 

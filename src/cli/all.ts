@@ -1,5 +1,7 @@
 import { join, resolve } from "node:path";
 import { type ReportSettings, reportPieces, writeReport } from "../report/index.js";
+import { prepareOutputFolder } from "../util/files.js";
+import { lockFolder } from "../util/lock.js";
 import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
 import type { CliIO } from "./io.js";
 
@@ -12,14 +14,22 @@ export async function all(argv: string[], io: CliIO): Promise<number> {
     seeds: { type: "string" },
   });
   noPositionals(positionals);
-  const out = values.out ?? "out";
   const started = performance.now();
   const quick = values.quick === true;
   const seeds = intFlag("seeds", values.seeds, quick ? 2 : 3, 1, 100);
+  const out = prepareOutputFolder(values.out ?? "out");
   io.stdout(`optlab all: the seed's experiments and the report, into ${resolve(out)}\n`);
   const log = (line: string) => io.stdout(`${line}\n`);
   const settings: ReportSettings = { quick, mnistSeeds: seeds, remedySeeds: quick ? 2 : 1, log };
-  const items = await writeReport(out, values.quiet ? undefined : log, reportPieces(settings));
+  const release = lockFolder(out, ["optlab", "all", ...argv].join(" "), (text) =>
+    io.stderr(`optlab all: ${text}\n`),
+  );
+  let items: Awaited<ReturnType<typeof writeReport>>;
+  try {
+    items = await writeReport(out, values.quiet ? undefined : log, reportPieces(settings));
+  } finally {
+    release();
+  }
   const files = items.reduce((n, item) => n + item.files.length, 2);
   io.stdout(
     `optlab all: wrote ${items.length} figures and tables (${files} files) in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +

@@ -16,8 +16,16 @@ export function parseCommandArgs<T extends OptionsConfig>(
   argv: string[],
   options: T,
 ): ParsedArgs<T> {
+  const valued = Object.entries(options)
+    .filter(([, option]) => option.type === "string")
+    .flatMap(([name, option]) => [`--${name}`, ...(option.short ? [`-${option.short}`] : [])]);
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: joinNegativeValues(argv, valued),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     // Node's text is "Unknown option '--x'. To specify a positional argument …": keep the first sentence.
     const message = error instanceof Error ? error.message.split("\n")[0].split(". ")[0] : String(error);

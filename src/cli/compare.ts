@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { bookStudy, checkStudyConfig, fairStudy, remediesStudy } from "../lab/index.js";
 import { parseEngineName } from "../nn/index.js";
 import { type CompareSettings, writeCompareReport } from "../report/index.js";
-import { FASHION_MNIST_DIR, plannedRuns, readResults, runStudies } from "../run/index.js";
+import { checkDatasetName, FASHION_MNIST_DIR, plannedRuns, readResults, runStudies } from "../run/index.js";
 import { InputRangeError, InputTypeError } from "../util/errors.js";
-import { writeFileAtomic } from "../util/files.js";
+import { prepareOutputFolder, writeFileAtomic } from "../util/files.js";
 import { jsonLinesText } from "../util/json-lines.js";
+import { lockFolder } from "../util/lock.js";
 import { intFlag, parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
 
@@ -63,6 +64,7 @@ export const compare: Command = async (argv, io) => {
   });
   const settings = settingsFrom(values);
   for (const study of settings.studies) checkStudyConfig(study);
+  for (const study of settings.studies) checkDatasetName(study.data);
   const workers = values.workers === undefined ? undefined : intFlag("workers", values.workers, 2, 0, 64);
   const engine = parseEngineName(values.engine);
   const out = values.out ?? join("out", `compare-${settings.tier}${settings.quick ? "-quick" : ""}`);
@@ -84,8 +86,14 @@ export const compare: Command = async (argv, io) => {
     if (positionals.length === 0)
       throw new InputTypeError("--merge needs result files (JSON lines from optlab run-spec)");
     const results = readResults(positionals);
-    writeFileAtomic(join(out, "results.jsonl"), jsonLinesText([...results.values()]));
-    writeCompareReport(out, settings, results, log, engine);
+    prepareOutputFolder(out);
+    const release = lockFolder(out, ["optlab", "compare", ...argv].join(" "), log);
+    try {
+      writeFileAtomic(join(out, "results.jsonl"), jsonLinesText([...results.values()]));
+      writeCompareReport(out, settings, results, log, engine);
+    } finally {
+      release();
+    }
     const remaining = plannedRuns(settings.studies, results).length;
     log(
       remaining === 0
@@ -101,19 +109,31 @@ export const compare: Command = async (argv, io) => {
 
   const terminal = process.stderr.isTTY === true;
   const started = Date.now();
-  const results = await runStudies(settings.studies, {
-    folder: out,
-    workers,
-    engine,
-    onNote: (text) => log(`compare: ${text}`),
-    onStage: (stage, runs) => log(`compare: stage ${stage}: ${runs} runs`),
-    onResult(stage, result, done, total) {
-      const elapsed = (Date.now() - started) / 1000;
-      const line = `compare: stage ${stage} ${done}/${total} ${result.id} ${result.status} (${elapsed.toFixed(0)} s)`;
-      io.stderr(terminal ? `\r\x1b[2K${line}${done === total ? "\n" : ""}` : `${line}\n`);
-    },
-  });
-  writeCompareReport(out, settings, results, log, engine);
-  io.stdout(`compare: report in ${join(out, "compare.md")} (${results.size} runs)\n`);
-  return 0;
+  prepareOutputFolder(out);
+  const release = lockFolder(out, ["optlab", "compare", ...argv].join(" "), (text) =>
+    log(`compare: ${text}`),
+  );
+  try {
+    return await runAndReport();
+  } finally {
+    release();
+  }
+
+  async function runAndReport(): Promise<number> {
+    const results = await runStudies(settings.studies, {
+      folder: out,
+      workers,
+      engine,
+      onNote: (text) => log(`compare: ${text}`),
+      onStage: (stage, runs) => log(`compare: stage ${stage}: ${runs} runs`),
+      onResult(stage, result, done, total) {
+        const elapsed = (Date.now() - started) / 1000;
+        const line = `compare: stage ${stage} ${done}/${total} ${result.id} ${result.status} (${elapsed.toFixed(0)} s)`;
+        io.stderr(terminal ? `\r\x1b[2K${line}${done === total ? "\n" : ""}` : `${line}\n`);
+      },
+    });
+    writeCompareReport(out, settings, results, log, engine);
+    io.stdout(`compare: report in ${join(out, "compare.md")} (${results.size} runs)\n`);
+    return 0;
+  }
 };

@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import { writeFigureFiles } from "../report/index.js";
 import { readExperimentFile } from "../run/index.js";
 import { InputRangeError, show } from "../util/errors.js";
+import { prepareOutputFolder } from "../util/files.js";
 import { parseCommandArgs } from "./args.js";
 import { buildFigure } from "./figure.js";
 import type { CliIO } from "./io.js";
@@ -14,8 +15,9 @@ export async function experiment(argv: string[], io: CliIO): Promise<number> {
       `expected one experiment file, got ${show(positionals)} (usage: optlab experiment FILE.json [--out DIR])`,
     );
   }
-  const out = values.out ?? "out";
-  const rendered = buildFigure(readExperimentFile(positionals[0]));
+  const experimentSettings = readExperimentFile(positionals[0]);
+  const out = prepareOutputFolder(values.out ?? "out");
+  const rendered = buildFigure(experimentSettings);
   const names = writeFigureFiles(rendered, out);
   io.stdout(`wrote ${names.map((name) => join(resolve(out), name)).join(", ")}\n`);
   return 0;

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import {
   type Experiment,
+  type ExperimentRun,
   FIGURE_KINDS,
   type FigureKind,
   parseExperiment,
@@ -9,6 +10,8 @@ import {
 import { type RenderedFigure, renderFigure } from "../plot/index.js";
 import { createDocument, writeFigureFiles } from "../report/index.js";
 import { InputRangeError, show, unknownNameMessage } from "../util/errors.js";
+import { prepareOutputFolder } from "../util/files.js";
+import { checkExperimentSpecKeys } from "../util/spec-keys.js";
 import { joinNegativeValues, numberList, parseCommandArgs } from "./args.js";
 import type { CliIO } from "./io.js";
 
@@ -27,9 +30,30 @@ export const FIGURE_USAGE = `usage: optlab figure KIND [options]
   --out DIR         output folder (default out)
 writes DIR/NAME.svg, NAME.png, NAME.json and NAME.csv (when the figure has tabular data)`;
 
+/** Refuses a surface whose window holds no finite value (the renderer has nothing to draw), in one line. */
+function checkSurfaceWindow(run: ExperimentRun): void {
+  const settings = run.experiment.surface ?? {};
+  const x = settings.x ?? run.window.x;
+  const y = settings.y ?? run.window.y;
+  const n = settings.n ?? 100;
+  const p = new Float64Array(2);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      p[0] = x[0] + ((x[1] - x[0]) * i) / (n - 1);
+      p[1] = y[0] + ((y[1] - y[0]) * j) / (n - 1);
+      if (Number.isFinite(run.landscape.f(p))) return;
+    }
+  }
+  throw new InputRangeError(
+    `surface: f is NaN or infinite at every point of the window x ${show(x)}, y ${show(y)}; choose another window or function`,
+  );
+}
+
 /** Runs an experiment and renders its figure (nothing is written). */
 export function buildFigure(experiment: Experiment, document: Document = createDocument()): RenderedFigure {
-  return renderFigure(runExperiment(experiment), document);
+  const run = runExperiment(experiment);
+  if (experiment.figure === "surface") checkSurfaceWindow(run);
+  return renderFigure(run, document);
 }
 
 function parseVariant(raw: string): { label: string; optimizers: string[] } {
@@ -104,6 +128,7 @@ export function experimentFromFlags(argv: string[]): { experiment: Experiment; o
   }
   if (values.id !== undefined) document.id = values.id;
   if (values.title !== undefined) document.title = values.title;
+  checkExperimentSpecKeys(document, "");
   return { experiment: parseExperiment(document, ""), out: values.out ?? "out" };
 }
 
@@ -114,6 +139,7 @@ export async function figure(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const { experiment, out } = experimentFromFlags(argv);
+  prepareOutputFolder(out);
   const rendered = buildFigure(experiment);
   const names = writeFigureFiles(rendered, out);
   io.stdout(`wrote ${names.map((name) => join(resolve(out), name)).join(", ")}\n`);

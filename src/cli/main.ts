@@ -1,4 +1,5 @@
-import { isUserError, unknownNameMessage } from "../util/errors.js";
+import { isUserError, oneLine, show, unknownNameMessage } from "../util/errors.js";
+import { errnoReason, isErrnoError } from "../util/files.js";
 import type { Command } from "./command.js";
 import { type CliIO, processIO } from "./io.js";
 
@@ -70,7 +71,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   }
   const entry = commands[name];
   if (!entry) {
-    io.stderr(`optlab: ${unknownNameMessage("command", name, Object.keys(commands))}\n`);
+    io.stderr(`${oneLine(`optlab: ${unknownNameMessage("command", name, Object.keys(commands))}`)}\n`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -82,7 +83,14 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return await command(rest, io);
   } catch (error) {
     if (isUserError(error)) {
-      io.stderr(`optlab ${name}: ${error.message}\n`);
+      io.stderr(`${oneLine(`optlab ${name}: ${error.message}`)}\n`);
+      return 2;
+    }
+    // The filesystem boundary (util/files.ts) names user paths itself; a filesystem error that still gets here
+    // is about a path too, and is answered the same way rather than with a stack.
+    if (isErrnoError(error)) {
+      const path = (error as NodeJS.ErrnoException).path;
+      io.stderr(`${oneLine(`optlab ${name}: ${path ? `${show(path)}: ` : ""}${errnoReason(error)}`)}\n`);
       return 2;
     }
     throw error;

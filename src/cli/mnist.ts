@@ -3,7 +3,10 @@ import { type Activation, BOOK_NETWORK, parseEngineName } from "../nn/index.js";
 import { createOptimizer, splitOptimizerList } from "../optim/index.js";
 import { writeMnistFiles } from "../report/index.js";
 import { DEFAULT_MNIST_OPTIMIZERS, runMnist } from "../run/index.js";
-import { InputRangeError, InputTypeError } from "../util/errors.js";
+import { InputRangeError, InputTypeError, show } from "../util/errors.js";
+import { prepareOutputFolder } from "../util/files.js";
+import { lockFolder } from "../util/lock.js";
+import { checkOptimizerSpecKeys } from "../util/spec-keys.js";
 import { intFlag, noPositionals, numberFlag, parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { type CliIO, processIO } from "./io.js";
@@ -50,7 +53,7 @@ function parseHidden(raw: string | undefined): number[] {
   const sizes = raw.split(",").map((part) => Number(part.trim()));
   if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 1 || size > 100000)) {
     throw new InputRangeError(
-      `--hidden must be comma-separated whole numbers in [1, 100000], got ${JSON.stringify(raw)}`,
+      `--hidden must be comma-separated whole numbers in [1, 100000], got ${show(raw)}`,
     );
   }
   return sizes;
@@ -65,10 +68,13 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
   }
   noPositionals(positionals);
   const specs = splitOptimizerList(values.optimizers ?? DEFAULT_MNIST_OPTIMIZERS.join(","));
-  for (const spec of specs) createOptimizer(spec); // every spec checked before any work
+  for (const spec of specs) {
+    checkOptimizerSpecKeys(spec, "--optimizers");
+    createOptimizer(spec); // every spec checked before any work
+  }
   if (new Set(specs).size !== specs.length) {
     throw new InputRangeError(
-      `--optimizers must not list the same optimizer twice, got ${JSON.stringify(values.optimizers)}`,
+      `--optimizers must not list the same optimizer twice, got ${show(values.optimizers)}`,
     );
   }
   const iterations = intFlag("iterations", values.iterations, 2000, 1, 10_000_000);
@@ -77,48 +83,75 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
   const seedCount = intFlag("seeds", values.seeds, 1, 1, 1000);
   const activation = values.activation ?? "relu";
   if (activation !== "relu" && activation !== "sigmoid") {
-    throw new InputTypeError(`--activation must be relu or sigmoid, got ${JSON.stringify(activation)}`);
+    throw new InputTypeError(`--activation must be relu or sigmoid, got ${show(activation)}`);
   }
   const workers =
     values.workers === undefined
       ? undefined
       : intFlag("workers", values.workers, availableParallelism(), 1, 64);
-  const terminal = io === processIO && process.stdout.isTTY === true;
-  let progress: TrainingProgress | null = null;
-  const result = await runMnist(
-    {
-      specs,
-      iterations,
-      batchSize,
-      seeds: Array.from({ length: seedCount }, (_, i) => firstSeed + i),
-      evalEvery: intFlag("eval-every", values["eval-every"], 100, 0, 10_000_000),
-      data: values.data ?? "mnist",
-      hiddenSizes: parseHidden(values.hidden),
-      activation: activation as Activation,
-      weightDecayLambda: numberFlag("weight-decay", values["weight-decay"], 0, 0, 1e6),
-      engine: parseEngineName(values.engine),
-      workers,
-      folder: values.out ?? "out",
-      resume: values.resume === true,
-    },
-    {
-      onNote: (text) => io.stderr(`optlab mnist: ${text}\n`),
-      onStart: ({ description, config, engine, workers: threads }) =>
-        io.stdout(
-          `optlab mnist: ${description}; network ${[config.inputSize, ...config.hiddenSizes, config.outputSize].join("-")} ${config.activation}` +
-            `${config.weightDecayLambda ? ` λ=${config.weightDecayLambda}` : ""}; ${iterations} iterations of batch ${batchSize}; engine ${engine}` +
-            `${threads > 1 ? ` × ${threads} workers` : ""}\n`,
-        ),
-      onSeed(seed, resumedAfter) {
-        if (resumedAfter !== null) io.stdout(`resuming seed ${seed} after update ${resumedAfter}\n`);
-        progress = new TrainingProgress(io, terminal, specs, iterations, seedCount > 1 ? `seed ${seed}` : "");
-        if (resumedAfter !== null) progress.resumeFrom(resumedAfter);
-      },
-      onIteration: (_seed, update, losses) => progress?.update(update, losses),
-    },
+  const evalEvery = intFlag("eval-every", values["eval-every"], 100, 0, 10_000_000);
+  const hiddenSizes = parseHidden(values.hidden);
+  const weightDecayLambda = numberFlag("weight-decay", values["weight-decay"], 0, 0, 1e6);
+  const engine = parseEngineName(values.engine);
+  // Every flag is checked; now the folder: created, probed for writing and locked before any work.
+  const out = prepareOutputFolder(values.out ?? "out");
+  const release = lockFolder(out, ["optlab", "mnist", ...argv].join(" "), (text) =>
+    io.stderr(`optlab mnist: ${text}\n`),
   );
-  const { paths, table } = writeMnistFiles(values.out ?? "out", result);
-  io.stdout(`\n${table}`);
-  io.stdout(`wrote ${paths.join(", ")}\n`);
-  return 0;
+  try {
+    return await train();
+  } finally {
+    release();
+  }
+
+  async function train(): Promise<number> {
+    const terminal = io === processIO && process.stdout.isTTY === true;
+    let progress: TrainingProgress | null = null;
+    const result = await runMnist(
+      {
+        specs,
+        iterations,
+        batchSize,
+        seeds: Array.from({ length: seedCount }, (_, i) => firstSeed + i),
+        evalEvery,
+        data: values.data ?? "mnist",
+        hiddenSizes,
+        activation: activation as Activation,
+        weightDecayLambda,
+        engine,
+        workers,
+        folder: out,
+        resume: values.resume === true,
+      },
+      {
+        onNote: (text) => io.stderr(`optlab mnist: ${text}\n`),
+        onStart: ({ description, config, engine, workers: threads }) =>
+          io.stdout(
+            `optlab mnist: ${description}; network ${[config.inputSize, ...config.hiddenSizes, config.outputSize].join("-")} ${config.activation}` +
+              `${config.weightDecayLambda ? ` λ=${config.weightDecayLambda}` : ""}; ${iterations} iterations of batch ${batchSize}; engine ${engine}` +
+              `${threads > 1 ? ` × ${threads} workers` : ""}\n`,
+          ),
+        onSeed(seed, resumedAfter) {
+          if (resumedAfter !== null) io.stdout(`resuming seed ${seed} after update ${resumedAfter}\n`);
+          progress = new TrainingProgress(
+            io,
+            terminal,
+            specs,
+            iterations,
+            seedCount > 1 ? `seed ${seed}` : "",
+          );
+          if (resumedAfter !== null) progress.resumeFrom(resumedAfter);
+        },
+        onIteration: (_seed, update, losses) => progress?.update(update, losses),
+      },
+    );
+    const { paths, table } = writeMnistFiles(out, result);
+    io.stdout(`\n${table}`);
+    for (const line of result.divergences)
+      io.stdout(
+        `${line.optimizer} diverged at update ${line.update} (seed ${line.seed}): its batch loss is not finite\n`,
+      );
+    io.stdout(`wrote ${paths.join(", ")}\n`);
+    return 0;
+  }
 };

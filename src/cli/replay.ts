@@ -1,8 +1,59 @@
-import { type GoldenDocument, replayDocument } from "../lab/index.js";
-import { InputTypeError } from "../util/errors.js";
-import { readJsonFile, writeFileAtomic } from "../util/files.js";
+import { type GoldenCase, type GoldenDocument, replayDocument } from "../lab/index.js";
+import { InputRangeError, InputTypeError, show } from "../util/errors.js";
+import { prepareOutputFile, READ_BUDGETS, readJsonFile, writeFileAtomic } from "../util/files.js";
 import { parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
+
+/**
+ * Most numbers one replay may compute, Σ over cases of (steps + 1) · dim. The repository's golden documents
+ * need 1.0–1.3 · 10⁵; 2 · 10⁶ numbers are about 16 MB as float64 and 40 MB of JSON output — 15× the largest
+ * real document, and far from the 4 GB a 12 KB document with long cases once asked for.
+ */
+export const REPLAY_MAX_NUMBERS = 2_000_000;
+
+/** Coordinates per iterate of a case, as far as the document tells (start, shape, the function's data). */
+function caseDimension(testCase: GoldenCase, document: GoldenDocument): number {
+  if (testCase.kind === "schedule") return 1;
+  if (Array.isArray(testCase.start)) return Math.max(1, testCase.start.length);
+  if (Array.isArray(testCase.shape)) return testCase.shape.reduce((a: number, b) => a * (Number(b) || 1), 1);
+  const data = typeof testCase.function === "string" ? document.functions?.[testCase.function] : undefined;
+  if (Array.isArray(data?.a)) return data.a.length;
+  if (Array.isArray(data?.W0)) return (data.W0 as unknown[]).flat(3).length;
+  return testCase.function === "quadratic50" ? 50 : 2;
+}
+
+/** Checks the document's shape and budget before any case runs (one line naming the case and the rule). */
+function checkDocument(path: string, document: unknown): GoldenDocument {
+  const doc = document as GoldenDocument;
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc) || !Array.isArray(doc.cases)) {
+    throw new InputTypeError(`${path}: expected a golden-trajectory document with a "cases" array`);
+  }
+  let numbers = 0;
+  doc.cases.forEach((testCase, i) => {
+    if (testCase === null || typeof testCase !== "object") return; // reported per case by the replay
+    const where = `${path}: cases[${i}]${typeof testCase.id === "string" ? ` (${show(testCase.id)})` : ""}`;
+    if (testCase.start !== undefined) {
+      if (!Array.isArray(testCase.start))
+        throw new InputTypeError(
+          `${where}: start must be a list of finite numbers, got ${show(testCase.start)}`,
+        );
+      testCase.start.forEach((v, k) => {
+        if (typeof v !== "number" || !Number.isFinite(v))
+          throw new InputRangeError(`${where}: start[${k}] must be a finite number, got ${show(v)}`);
+      });
+    }
+    const steps = testCase.steps;
+    if (typeof steps === "number" && Number.isFinite(steps) && steps > 0) {
+      numbers += (steps + 1) * caseDimension(testCase, doc);
+    }
+    if (!(numbers <= REPLAY_MAX_NUMBERS)) {
+      throw new InputRangeError(
+        `${where}: the document asks for more than ${REPLAY_MAX_NUMBERS} numbers (Σ (steps+1)·dim over its cases), the replay budget; split it into smaller documents`,
+      );
+    }
+  });
+  return doc;
+}
 
 /**
  * `optlab replay FILE [--out OUT]`: recomputes every case of a golden-trajectory document with optlab and writes
@@ -16,10 +67,8 @@ export const replay: Command = async (argv, io) => {
     );
   }
   const path = positionals[0];
-  const document = readJsonFile(path, "golden document") as GoldenDocument;
-  if (document === null || typeof document !== "object" || !Array.isArray(document.cases)) {
-    throw new InputTypeError(`${path}: expected a golden-trajectory document with a "cases" array`);
-  }
+  if (values.out !== undefined) prepareOutputFile(values.out);
+  const document = checkDocument(path, readJsonFile(path, "golden document", READ_BUDGETS.golden));
   const { document: replayed, failed } = replayDocument(document);
   const text = `${JSON.stringify(replayed)}\n`;
   if (values.out === undefined) io.stdout(text);

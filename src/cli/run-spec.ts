@@ -1,21 +1,55 @@
-import { readFileSync } from "node:fs";
 import { checkRunSpec, type RunSpec } from "../lab/index.js";
 import { parseEngineName } from "../nn/index.js";
-import { runPool } from "../run/index.js";
-import { InputRangeError, InputTypeError } from "../util/errors.js";
+import { checkDatasetName, checkTrainingMemory, runPool } from "../run/index.js";
+import { InputRangeError, InputTypeError, show, unknownNameMessage } from "../util/errors.js";
+import { READ_BUDGETS, readTextFile } from "../util/files.js";
 import { parseJsonLines } from "../util/json-lines.js";
+import { checkOptimizerSpecKeys } from "../util/spec-keys.js";
 import { intFlag, parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
 
-function readInput(path: string): string {
-  try {
-    return readFileSync(path === "-" ? 0 : path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputRangeError(
-      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : (code ?? String(error))}`,
-    );
+/** A run spec's fields (RunSpec in lab/runspec.ts): anything else is refused, as experiment files refuse it. */
+const RUN_SPEC_KEYS = [
+  "kind",
+  "id",
+  "data",
+  "validation",
+  "hidden",
+  "optimizer",
+  "seed",
+  "iterations",
+  "batchSize",
+  "evalEvery",
+  "test",
+  "trainEval",
+  "target",
+];
+
+/** Checks one run spec completely in this thread (fields, data set, memory), so no worker meets a user error. */
+function checkSpec(value: unknown, engine: string): RunSpec {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const key of Object.keys(value))
+      if (!RUN_SPEC_KEYS.includes(key))
+        throw new InputRangeError(`run spec: ${unknownNameMessage("field", key, RUN_SPEC_KEYS)}`);
   }
+  checkOptimizerSpecKeys((value as { optimizer?: unknown } | null)?.optimizer, "run spec: optimizer");
+  const spec = checkRunSpec(value);
+  checkDatasetName(spec.data, "data");
+  // 28 × 28 inputs: the standard sets' images (a folder's own size is checked when it is read).
+  checkTrainingMemory(
+    {
+      inputSize: 784,
+      hiddenSizes: [...spec.hidden],
+      outputSize: 10,
+      activation: "relu",
+      weightDecayLambda: 0,
+    },
+    1,
+    spec.batchSize,
+    engine === "reference" ? "reference" : "wasm",
+    "hidden",
+  );
+  return spec;
 }
 
 /**
@@ -31,23 +65,21 @@ export const runSpecCommand: Command = async (argv, io) => {
   if (positionals.length > 1)
     throw new InputTypeError(`expected at most one input FILE, got ${positionals.length}`);
   const source = positionals[0] ?? "-";
+  const name = source === "-" ? "stdin" : source;
   const engine = parseEngineName(values.engine);
   const workers = values.workers === undefined ? undefined : intFlag("workers", values.workers, 2, 0, 64);
-  const specs: RunSpec[] = parseJsonLines(readInput(source), source === "-" ? "stdin" : source).values.map(
-    (value, i) => {
-      try {
-        return checkRunSpec(value);
-      } catch (error) {
-        throw new InputRangeError(
-          `${source === "-" ? "stdin" : source}:${i + 1}: ${(error as Error).message}`,
-        );
-      }
-    },
-  );
+  const text = readTextFile(source, "run-spec file", READ_BUDGETS.runSpecs);
+  const specs: RunSpec[] = parseJsonLines(text, name).values.map((value, i) => {
+    try {
+      return checkSpec(value, engine);
+    } catch (error) {
+      throw new InputRangeError(`${name}:${i + 1}: ${(error as Error).message}`);
+    }
+  });
   const seen = new Set<string>();
   for (const spec of specs) {
     if (seen.has(spec.id))
-      throw new InputRangeError(`run spec ids must be unique, got ${JSON.stringify(spec.id)} twice`);
+      throw new InputRangeError(`run spec ids must be unique, got ${show(spec.id)} twice`);
     seen.add(spec.id);
   }
   const results: string[] = new Array(specs.length);

@@ -2,10 +2,55 @@ import { derivative, type MathNode, parse } from "mathjs/number";
 import { InputRangeError, InputTypeError, show } from "../util/errors.js";
 import { searchMinima2 } from "./critical.js";
 import { compileExpression } from "./formula-compile.js";
+import { formulaToTex } from "./formula-tex.js";
 import type { Domain, Landscape } from "./types.js";
 
 /** Longest formula accepted, in characters. */
 export const FORMULA_MAX_LENGTH = 500;
+
+/**
+ * Deepest parse tree accepted (operators, calls and parentheses on one path from the root). The deepest
+ * built-in landscape formula has depth 9; KaTeX nests a few spans per level and a tab crashed near 150 levels of
+ * `x^x^…^x`; 40 leaves room for any formula a person types while keeping every tree walk far from the stack limit.
+ */
+export const FORMULA_MAX_DEPTH = 40;
+
+/**
+ * Most function calls nested inside one another (`sin(cos(exp(x)))` is 3). Each nested call multiplies the size of
+ * the derivative (chain rule: the inner expression is copied once per level); 8 keeps ∂f/∂x within a few thousand
+ * nodes for any 500-character formula, and no formula of the book or the playground's presets nests more than 3.
+ */
+export const FORMULA_MAX_CALL_DEPTH = 8;
+
+/**
+ * Most nodes of ∂f/∂x or ∂f/∂y. A derivative is compiled into closures that run for every point of a contour grid
+ * (up to 10⁶ per figure); 20 000 nodes still evaluate in about 0.1 ms per point and compile in milliseconds.
+ */
+export const FORMULA_MAX_DERIVATIVE_NODES = 20_000;
+
+/** Children of a node, for the budget walks (no recursion: the walk must not be the thing that overflows). */
+function childrenOf(node: MathNode): MathNode[] {
+  const n = node as unknown as { args?: MathNode[]; content?: MathNode };
+  if (n.content !== undefined) return [n.content];
+  return Array.isArray(n.args) ? n.args : [];
+}
+
+/** Depth of the tree, depth of nested calls, and node count, by one iterative walk. */
+function measure(root: MathNode): { depth: number; calls: number; nodes: number } {
+  const stack: [MathNode, number, number][] = [[root, 1, root.type === "FunctionNode" ? 1 : 0]];
+  let depth = 0;
+  let calls = 0;
+  let nodes = 0;
+  while (stack.length > 0) {
+    const [node, d, c] = stack.pop() as [MathNode, number, number];
+    nodes++;
+    if (d > depth) depth = d;
+    if (c > calls) calls = c;
+    for (const child of childrenOf(node))
+      stack.push([child, d + 1, c + (child.type === "FunctionNode" ? 1 : 0)]);
+  }
+  return { depth, calls, nodes };
+}
 
 /** The functions a formula may call, with their number of arguments (`log` is the natural logarithm). */
 export const FORMULA_FUNCTIONS: Readonly<Record<string, number>> = {
@@ -227,6 +272,17 @@ export function parseFormula(source: unknown): ParsedFormula {
       `formula: syntax error${where}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`,
     );
   }
+  const size = measure(node);
+  if (size.depth > FORMULA_MAX_DEPTH) {
+    throw new InputRangeError(
+      `formula: must nest at most ${FORMULA_MAX_DEPTH} levels deep (operators, calls and parentheses), got ${size.depth}`,
+    );
+  }
+  if (size.calls > FORMULA_MAX_CALL_DEPTH) {
+    throw new InputRangeError(
+      `formula: must nest at most ${FORMULA_MAX_CALL_DEPTH} function calls inside one another, got ${size.calls}`,
+    );
+  }
   checkNode(node, normalised);
   let dx: MathNode;
   let dy: MathNode;
@@ -236,6 +292,17 @@ export function parseFormula(source: unknown): ParsedFormula {
     dy = derivative(node, "y", { simplify: false });
   } catch (error) {
     throw new InputRangeError(`formula: cannot differentiate: ${(error as Error).message}`);
+  }
+  for (const [name, tree] of [
+    ["∂f/∂x", dx],
+    ["∂f/∂y", dy],
+  ] as const) {
+    const nodes = measure(tree).nodes;
+    if (nodes > FORMULA_MAX_DERIVATIVE_NODES) {
+      throw new InputRangeError(
+        `formula: its derivative ${name} has ${nodes} terms, more than the ${FORMULA_MAX_DERIVATIVE_NODES} budget; simplify the formula`,
+      );
+    }
   }
   return { text, node, dx, dy };
 }
@@ -310,7 +377,7 @@ export function landscapeFromFormula(source: unknown, options: FormulaOptions = 
     id: "formula",
     name: `f(x, y) = ${parsed.text}`,
     formula: parsed.text,
-    latex: `f(x, y) = ${parsed.node.toTex()}`,
+    latex: `f(x, y) = ${formulaToTex(parsed.node)}`,
     dim: 2,
     f,
     grad,

@@ -9,12 +9,32 @@
  * resvg refuses a whole SVG holding one, so user text (titles, labels) loses them at this boundary, replaced by
  * U+FFFD so that the change stays visible.
  */
-const NOT_XML =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** Text with the characters XML cannot hold replaced by U+FFFD (see NOT_XML). */
+function notXml(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0xfffe || code === 0xffff
+  );
+}
+
+/** Text with the characters XML cannot hold (see above) replaced by U+FFFD; the text itself when it has none. */
 export function xmlText(text: string): string {
-  return text.replace(NOT_XML, "\ufffd");
+  let out: string[] | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let bad = notXml(code);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out?.push(text[i], text[i + 1]);
+        i++;
+        continue;
+      }
+      bad = true;
+    } else if (code >= 0xdc00 && code <= 0xdfff) bad = true;
+    if (bad && out === null) out = [text.slice(0, i)];
+    out?.push(bad ? "\ufffd" : text[i]);
+  }
+  return out === null ? text : out.join("");
 }
 
 /** Escapes text for use inside SVG/HTML element content and attribute values (and drops what XML cannot hold). */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import {
@@ -8,7 +8,7 @@ import {
   type ImageSet,
   splitMnistSample,
 } from "../data/index.js";
-import { InputRangeError } from "../util/errors.js";
+import { InputRangeError, show } from "../util/errors.js";
 import { writeFileAtomic } from "../util/files.js";
 import { readIdxFolder } from "./idx-files.js";
 
@@ -92,12 +92,21 @@ export const NAMED_DATASETS: Record<string, { summary: string; load: () => DataS
   },
 };
 
+/**
+ * Checks a data set name in the main thread before any worker starts: a named set, or a folder that exists
+ * (its files are checked when read). The message is the one `loadDataset` gives.
+ */
+export function checkDatasetName(spec: string, flag = "--data"): void {
+  if (Object.hasOwn(NAMED_DATASETS, spec)) return;
+  if (spec !== "" && existsSync(spec) && statSync(spec).isDirectory()) return;
+  throw new InputRangeError(
+    `${flag} must be a folder of IDX files or one of ${Object.keys(NAMED_DATASETS).join(", ")}, got ${show(spec)}`,
+  );
+}
+
 /** Loads `mnist`, `fashion-mnist`, or a folder holding the standard IDX files. */
 export function loadDataset(spec: string): DataSplit {
-  const named = NAMED_DATASETS[spec];
-  if (named) return named.load();
-  if (existsSync(spec)) return readIdxFolder(spec);
-  throw new InputRangeError(
-    `--data must be a folder of IDX files or one of ${Object.keys(NAMED_DATASETS).join(", ")}, got ${JSON.stringify(spec)}`,
-  );
+  if (Object.hasOwn(NAMED_DATASETS, spec)) return NAMED_DATASETS[spec].load();
+  checkDatasetName(spec);
+  return readIdxFolder(spec);
 }

@@ -6,6 +6,7 @@ import {
   type NetworkConfig,
   selectEngine,
 } from "../nn/index.js";
+import { InputRangeError } from "../util/errors.js";
 import { projectPath } from "../util/project.js";
 
 export type { EngineChoice, EngineName } from "../nn/index.js";
@@ -34,4 +35,48 @@ export function chooseEngine(name: EngineName, config: Pick<NetworkConfig, "acti
     name === "reference" ? null : loadKernelModule(),
     `${kernelWasmPath()} is missing (build it with: npm run build:wasm)`,
   );
+}
+
+/**
+ * Most bytes the training buffers of one run may take. The WebAssembly kernels address at most 4 GiB (wasm32)
+ * and Node's default old-space heap is about 2–4 GiB; 2 GiB leaves room beside them for the data set and the
+ * journal. The book's network (≈ 0.1 M parameters) × 6 optimizers needs ≈ 15 MB, so this is 100× the default.
+ */
+export const TRAINING_MEMORY_BUDGET = 2 * 1024 ** 3;
+
+/**
+ * Estimated bytes of `networks` networks of `config` trained with batches of `batch` (float32 in the kernels,
+ * float64 in the reference engine): per network params, grads and up to 3 optimizer state arrays, activations
+ * and deltas for a batch; shared, the batch in dense and two sparse forms and one transposed weight matrix.
+ */
+export function trainingBytes(config: NetworkConfig, networks: number, batch: number, kind: string): number {
+  const sizes = [config.inputSize, ...config.hiddenSizes, config.outputSize];
+  let parameters = 0;
+  let largestLayer = 0;
+  let units = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    parameters += sizes[l - 1] * sizes[l] + sizes[l];
+    largestLayer = Math.max(largestLayer, sizes[l - 1] * sizes[l]);
+    units += sizes[l];
+  }
+  const floats =
+    networks * (5 * parameters + 2 * batch * units) + 6 * batch * config.inputSize + largestLayer;
+  return floats * (kind.startsWith("wasm") ? 4 : 8);
+}
+
+/** Refuses, in one line naming the budget, a training run whose buffers would not fit (`--hidden 1e5,1e5`). */
+export function checkTrainingMemory(
+  config: NetworkConfig,
+  networks: number,
+  batch: number,
+  kind: string,
+  what = "--hidden",
+): void {
+  const bytes = trainingBytes(config, networks, batch, kind);
+  if (!(bytes <= TRAINING_MEMORY_BUDGET)) {
+    const gib = (n: number) => `${(n / 1024 ** 3).toFixed(n < 1024 ** 3 ? 2 : 1)} GiB`;
+    throw new InputRangeError(
+      `${what}: ${networks} network${networks === 1 ? "" : "s"} of ${[config.inputSize, ...config.hiddenSizes, config.outputSize].join("-")} with batches of ${batch} need about ${gib(bytes)} for the ${kind} engine, more than the ${gib(TRAINING_MEMORY_BUDGET)} training-memory budget`,
+    );
+  }
 }

@@ -15,11 +15,11 @@ import {
 } from "../lab/index.js";
 import { checkNetworkConfig, type EngineName, type NetworkConfig } from "../nn/index.js";
 import { createOptimizer } from "../optim/index.js";
-import { InputRangeError } from "../util/errors.js";
-import { writeFileAtomic } from "../util/files.js";
-import { appendJsonLine, jsonLinesText, readJsonLinesFile } from "../util/json-lines.js";
+import { InputRangeError, show } from "../util/errors.js";
+import { errnoReason, writeFileAtomic } from "../util/files.js";
+import { appendJsonLine, jsonLinesText, readJsonLinesFile, repairJournal } from "../util/json-lines.js";
 import { loadDataset } from "./datasets.js";
-import { chooseEngine } from "./engines.js";
+import { checkTrainingMemory, chooseEngine } from "./engines.js";
 import { shareData, trainPairedInWorkers, workerScriptPath } from "./mnist-parallel.js";
 
 /** The seed's §8 optimizers plus RMSprop and Nesterov, book defaults. */
@@ -60,6 +60,17 @@ export interface MnistEvents {
   onSeedDone?(seed: number, seconds: number): void;
 }
 
+/** The journal's record of a network whose batch loss stopped being finite (training goes on, as the seed's does). */
+export interface DivergedLine {
+  readonly type: "diverged";
+  readonly seed: number;
+  readonly optimizer: string;
+  /** The first update (1-based) whose batch loss was NaN or ±∞. */
+  readonly update: number;
+}
+
+type JournalLine = ResultLine | DivergedLine;
+
 /** A finished plan: its header (the settings), every run's curves and evaluations, and where the journal is. */
 export interface MnistResult {
   readonly header: RunHeader;
@@ -67,6 +78,8 @@ export interface MnistResult {
   /** The data set as its loader describes it. */
   readonly description: string;
   readonly journal: string;
+  /** Networks that diverged, by seed, in the order it happened. */
+  readonly divergences: readonly DivergedLine[];
 }
 
 /** The journal's settings line: what `resume` must match. */
@@ -89,19 +102,67 @@ function headerFor(plan: MnistPlan, engine: string): RunHeader {
   };
 }
 
+function checkpointIsDamaged(path: string, reason: string): never {
+  throw new InputRangeError(
+    `--resume: ${show(path)} is damaged (${reason}); remove it to restart the unfinished seed from its beginning, or run without --resume`,
+  );
+}
+
+/** Reads the checkpoint and checks it against the plan: a damaged file is one line, never a silent restart. */
+function readCheckpoint(path: string, plan: MnistPlan, parameters: number): TrainingCheckpoint | undefined {
+  if (!existsSync(path)) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (error) {
+    throw new InputRangeError(`--resume: cannot read ${show(path)}: ${errnoReason(error)}`);
+  }
+  let checkpoint: TrainingCheckpoint;
+  try {
+    checkpoint = decodeCheckpoint(bytes, path);
+  } catch (error) {
+    checkpointIsDamaged(
+      path,
+      error instanceof Error ? error.message.replace(`${path}: `, "") : String(error),
+    );
+  }
+  const { seed, iteration, networks, batchRandom } = checkpoint as Partial<TrainingCheckpoint>;
+  if (!plan.seeds.includes(seed as number))
+    checkpointIsDamaged(path, `its seed ${show(seed)} is not one of the seeds ${show(plan.seeds)}`);
+  if (
+    !(Number.isInteger(iteration) && (iteration as number) >= 1 && (iteration as number) <= plan.iterations)
+  )
+    checkpointIsDamaged(path, `its update ${show(iteration)} is not in [1, ${plan.iterations}]`);
+  if (!Array.isArray(batchRandom) || !batchRandom.every((v) => typeof v === "number"))
+    checkpointIsDamaged(path, "its batch generator state is not a list of numbers");
+  const labels = Array.isArray(networks) ? networks.map((n) => n?.label) : [];
+  if (JSON.stringify(labels) !== JSON.stringify(plan.specs))
+    checkpointIsDamaged(path, `it holds networks ${show(labels)}, not ${show(plan.specs)}`);
+  for (const network of networks as TrainingCheckpoint["networks"]) {
+    if (network.params?.length !== parameters)
+      checkpointIsDamaged(
+        path,
+        `${network.label} has ${network.params?.length} parameters, not ${parameters}`,
+      );
+  }
+  return checkpoint;
+}
+
 /** The journal's lines a resume keeps: everything up to the last checkpoint (or from finished seeds). */
 function resumable(
   resultsPath: string,
   checkpointPath: string,
   header: RunHeader,
+  plan: MnistPlan,
+  parameters: number,
   note: (text: string) => void,
-): { lines: ResultLine[]; checkpoint?: TrainingCheckpoint } {
+): { lines: JournalLine[]; checkpoint?: TrainingCheckpoint } {
   const journal = readJsonLinesFile(resultsPath, "journal", true);
-  if (journal.droppedBytes > 0)
-    note(`${resultsPath}: dropped a cut last line (${journal.droppedBytes} bytes)`);
   if (journal.skippedLines.length > 0)
     note(`${resultsPath}: skipped unreadable lines ${journal.skippedLines.join(", ")}`);
-  const previous = journal.values as ResultLine[];
+  const previous = (journal.values as JournalLine[]).filter(
+    (line) => line !== null && typeof line === "object",
+  );
   const previousHeader = previous[0]?.type === "run" ? (previous[0] as RunHeader) : undefined;
   if (!previousHeader) {
     note(`--resume: no earlier run in ${resultsPath}; starting afresh`);
@@ -110,27 +171,41 @@ function resumable(
   if (JSON.stringify(previousHeader) !== JSON.stringify(header)) {
     const differences = (Object.keys(header) as (keyof RunHeader)[])
       .filter((key) => JSON.stringify(previousHeader[key]) !== JSON.stringify(header[key]))
-      .map(
-        (key) => `${key} ${JSON.stringify(previousHeader[key])} there, ${JSON.stringify(header[key])} now`,
-      );
+      .map((key) => `${key} ${show(previousHeader[key])} there, ${show(header[key])} now`);
     throw new InputRangeError(
       `--resume: ${resultsPath} was made with other settings (${differences.join("; ")}); run with the same flags or without --resume`,
     );
   }
-  let checkpoint = existsSync(checkpointPath)
-    ? decodeCheckpoint(new Uint8Array(readFileSync(checkpointPath)), checkpointPath)
-    : undefined;
+  let checkpoint = readCheckpoint(checkpointPath, plan, parameters);
   const done = new Set(previous.filter((line) => line.type === "seed-done").map((line) => line.seed));
   const lines = previous.filter((line) => {
-    if (line.type === "run" || line.type === "seed-done") return true;
+    if (line.type === "run") return line === previous[0];
+    if (line.type === "seed-done") return true;
     if (done.has(line.seed)) return true;
     if (!checkpoint || line.seed !== checkpoint.seed) return false;
-    return line.type === "losses"
-      ? line.from - 1 + line.losses.length <= checkpoint.iteration
-      : line.iteration <= checkpoint.iteration;
+    if (line.type === "losses") return line.from - 1 + line.losses.length <= checkpoint.iteration;
+    if (line.type === "diverged") return line.update <= checkpoint.iteration;
+    return line.iteration <= checkpoint.iteration;
   });
   if (checkpoint && done.has(checkpoint.seed)) checkpoint = undefined;
   return { lines, checkpoint };
+}
+
+/** What an unfinished journal holds, for the message that refuses to overwrite it (null when finished or absent). */
+function interruptedRun(resultsPath: string): string | null {
+  if (!existsSync(resultsPath)) return null;
+  let lines: JournalLine[];
+  try {
+    lines = readJsonLinesFile(resultsPath, "journal").values as JournalLine[];
+  } catch {
+    return null;
+  }
+  const header = lines[0]?.type === "run" ? (lines[0] as RunHeader) : undefined;
+  if (!header) return null;
+  const done = new Set(lines.filter((l) => l?.type === "seed-done").map((l) => (l as { seed: number }).seed));
+  const missing = header.seeds.filter((seed) => !done.has(seed));
+  if (missing.length === 0) return null;
+  return `${done.size} of ${header.seeds.length} seeds finished`;
 }
 
 /**
@@ -149,6 +224,7 @@ export async function runMnist(plan: MnistPlan, events: MnistEvents = {}): Promi
   };
   checkNetworkConfig(config);
   const engine = chooseEngine(plan.engine, config);
+  checkTrainingMemory(config, optimizers.length, plan.batchSize, engine.kind);
   if (engine.note) events.onNote?.(engine.note);
   const workerScript = workerScriptPath();
   const defaultWorkers = workerScript ? Math.min(availableParallelism(), plan.specs.length) : 1;
@@ -161,16 +237,34 @@ export async function runMnist(plan: MnistPlan, events: MnistEvents = {}): Promi
   const resultsPath = join(plan.folder, "mnist-results.jsonl");
   const checkpointPath = join(plan.folder, "mnist-checkpoint.bin");
   const note = (text: string) => events.onNote?.(text);
+  const parameters = [config.inputSize, ...config.hiddenSizes, config.outputSize].reduce(
+    (sum, size, l, sizes) => (l === 0 ? 0 : sum + sizes[l - 1] * size + size),
+    0,
+  );
+  if (!plan.resume) {
+    const interrupted = interruptedRun(resultsPath);
+    if (interrupted !== null) {
+      throw new InputRangeError(
+        `${resultsPath} holds an interrupted run (${interrupted}); continue it with --resume, or remove the folder's mnist files (or choose another --out) to start afresh`,
+      );
+    }
+  } else {
+    const dropped = repairJournal(resultsPath);
+    if (dropped > 0) note(`${resultsPath}: dropped a cut last line (${dropped} bytes)`);
+  }
   let { lines, checkpoint } = plan.resume
-    ? resumable(resultsPath, checkpointPath, header, note)
-    : { lines: [] as ResultLine[], checkpoint: undefined };
+    ? resumable(resultsPath, checkpointPath, header, plan, parameters, note)
+    : { lines: [] as JournalLine[], checkpoint: undefined };
   if (lines.length === 0) lines = [header];
   if (!checkpoint) rmSync(checkpointPath, { force: true }); // a fresh start never resumes a stale checkpoint
   writeFileAtomic(resultsPath, jsonLinesText(lines));
-  const append = (line: ResultLine) => {
+  const append = (line: JournalLine) => {
     lines.push(line);
     appendJsonLine(resultsPath, line);
   };
+  const diverged = new Set(
+    lines.filter((line) => line.type === "diverged").map((line) => `${line.seed} ${line.optimizer}`),
+  );
 
   events.onStart?.({ description: data.description, config, engine: engine.kind, workers });
   const doneSeeds = new Set(lines.filter((line) => line.type === "seed-done").map((line) => line.seed));
@@ -188,7 +282,14 @@ export async function runMnist(plan: MnistPlan, events: MnistEvents = {}): Promi
     };
     const started = performance.now();
     const callbacks: TrainingCallbacks = {
-      onIteration: (update, losses) => events.onIteration?.(seed, update, losses),
+      onIteration: (update, losses) => {
+        for (let k = 0; k < losses.length; k++) {
+          if (Number.isFinite(losses[k]) || diverged.has(`${seed} ${plan.specs[k]}`)) continue;
+          diverged.add(`${seed} ${plan.specs[k]}`);
+          append({ type: "diverged", seed, optimizer: plan.specs[k], update });
+        }
+        events.onIteration?.(seed, update, losses);
+      },
       onLosses: append,
       onEvaluation: append,
       onCheckpoint: (state) => writeFileAtomic(checkpointPath, encodeCheckpoint(state)),
@@ -220,5 +321,11 @@ export async function runMnist(plan: MnistPlan, events: MnistEvents = {}): Promi
     events.onSeedDone?.(seed, seconds);
   }
   rmSync(checkpointPath, { force: true });
-  return { header, runs: collectRuns(lines, header), description: data.description, journal: resultsPath };
+  return {
+    header,
+    runs: collectRuns(lines as ResultLine[], header),
+    description: data.description,
+    journal: resultsPath,
+    divergences: lines.filter((line): line is DivergedLine => line.type === "diverged"),
+  };
 }

@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, readFileSync, truncateSync } from "node:fs";
-import { InputRangeError, InputTypeError } from "./errors.js";
+import { appendFileSync, existsSync, truncateSync } from "node:fs";
+import { InputTypeError } from "./errors.js";
+import { pathError, READ_BUDGETS, readBytesFile } from "./files.js";
 
 /**
  * The one JSON-lines reader and writer. A journal (`mnist-results.jsonl`, `results.jsonl`) is appended one
@@ -49,19 +50,20 @@ export function parseJsonLines(text: string, source: string, mode: JsonLinesMode
   return { values, droppedBytes: cut, skippedLines };
 }
 
-/** Reads a JSON-lines file (naming it when it cannot be read); a missing file reads as empty when `optional`. */
-export function readJsonLinesFile(path: string, mode: JsonLinesMode = "strict", optional = false): JsonLines {
+/**
+ * Reads a JSON-lines file (naming it when it cannot be read: regular files only, at most `maxBytes`); a missing
+ * file reads as empty when `optional`.
+ */
+export function readJsonLinesFile(
+  path: string,
+  mode: JsonLinesMode = "strict",
+  optional = false,
+  maxBytes: number = READ_BUDGETS.results,
+): JsonLines {
   if (optional && !existsSync(path)) return { values: [], droppedBytes: 0, skippedLines: [] };
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputRangeError(
-      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(error))}`,
-    );
-  }
-  return parseJsonLines(text, path, mode);
+  let text = readBytesFile(path, "JSON-lines file", maxBytes).toString("utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return parseJsonLines(text, path === "-" ? "stdin" : path, mode);
 }
 
 /**
@@ -70,12 +72,15 @@ export function readJsonLinesFile(path: string, mode: JsonLinesMode = "strict", 
  */
 export function repairJournal(path: string): number {
   if (!existsSync(path)) return 0;
-  const text = readFileSync(path, "utf8");
-  if (text.length === 0 || text.endsWith("\n")) return 0;
-  const keep = Buffer.byteLength(text.slice(0, text.lastIndexOf("\n") + 1));
-  const dropped = Buffer.byteLength(text) - keep;
-  truncateSync(path, keep);
-  return dropped;
+  const bytes = readBytesFile(path, "journal", READ_BUDGETS.results);
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return 0;
+  const keep = bytes.lastIndexOf(0x0a) + 1;
+  try {
+    truncateSync(path, keep);
+  } catch (error) {
+    throw pathError("repair", path, error);
+  }
+  return bytes.length - keep;
 }
 
 /** One value as one line (JSON.stringify writes NaN and ±∞ as null). */
@@ -85,7 +90,27 @@ export function jsonLine(value: unknown): string {
 
 /** Appends one value as one complete line. */
 export function appendJsonLine(path: string, value: unknown): void {
-  appendFileSync(path, jsonLine(value));
+  const line = jsonLine(value);
+  const cut = journalFault(path, line);
+  try {
+    appendFileSync(path, cut ?? line);
+  } catch (error) {
+    throw pathError("append to", path, error);
+  }
+  if (cut !== null) process.kill(process.pid, "SIGKILL");
+}
+
+/**
+ * Test hook for the fault-injection suite (test/faults.test.ts): `OPTLAB_FAULT_JOURNAL=N` makes the N-th journal
+ * append of this process write only half its line and then kill the process, as a power cut inside a write
+ * would. Read once; inert when unset.
+ */
+const faultAt = Number(process.env.OPTLAB_FAULT_JOURNAL ?? "0");
+let appends = 0;
+function journalFault(_path: string, line: string): string | null {
+  if (!(faultAt > 0)) return null;
+  appends++;
+  return appends === faultAt ? line.slice(0, Math.max(1, Math.floor(line.length / 2))) : null;
 }
 
 /** Many values as JSON-lines text. */
