@@ -480,6 +480,35 @@ describe("limiting cases (fast-check, fixed seed)", () => {
   });
 });
 
+describe("precision", () => {
+  it.each(NEW_IDS)(
+    "float32 %s tracks float64 on a least-squares matrix within 1e-4 of the path's scale",
+    (id) => {
+      // f = ½‖W − T‖² on a 3×3 matrix (vector-only optimizers see the same 9 numbers), 20 steps of a modest lr.
+      // SOAP's first update sees the first gradient again in its own eigenbasis, where the off-diagonal entries
+      // are 0 up to rounding; Adam's m/(√v + ε) turns float32 noise (1e-7 ≫ ε = 1e-8) into O(1) steps there, as
+      // the reference's float32 would. With ε = 1e-4 the noise stays noise.
+      const target = [0.5, -1, 2, 0.25, -0.75, 1.5, 1, 0.5, -0.5];
+      const path = (dtype: "float32" | "float64") => {
+        const optimizer = createOptimizer({ id, hp: id === "soap" ? { lr: 0.01, eps: 1e-4 } : { lr: 0.01 } });
+        const start = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+        const p = dtype === "float32" ? Float32Array.from(start) : Float64Array.from(start);
+        const g = dtype === "float32" ? new Float32Array(9) : new Float64Array(9);
+        const state = optimizer.init(9, dtype, MATRIX_AWARE.includes(id) ? [3, 3] : undefined);
+        for (let k = 0; k < 20; k++) {
+          for (let i = 0; i < 9; i++) g[i] = p[i] - target[i];
+          optimizer.step(p, g, state);
+        }
+        return p;
+      };
+      const wide = path("float64");
+      const narrow = path("float32");
+      expect(narrow).toBeInstanceOf(Float32Array);
+      for (let i = 0; i < 9; i++) expect(Math.abs(narrow[i] - wide[i])).toBeLessThanOrEqual(1e-4 * 2);
+    },
+  );
+});
+
 describe("the eigen-solver behind SOAP and spectral Muon", () => {
   it.each([2, 5, 24, 25, 60])(
     "reconstructs a random symmetric matrix of order %i as V·diag(λ)·Vᵀ with orthonormal V",
