@@ -294,7 +294,7 @@ describe("schedules", () => {
     );
     const lion = createOptimizer("lion");
     expect(messageOf(() => createSchedule("cyclic-lr:base=0.001,max=0.01,up=5").init(lion.init(2)))).toBe(
-      "cyclic-lr: cycleMomentum needs an optimizer with momentum or beta1 (torch-sgd, torch-adam, adamw); set cycleMomentum=false",
+      "cyclic-lr: cycleMomentum needs an optimizer with momentum or beta1 (torch-sgd, torch-rmsprop, torch-adam, adamw, nadam, radam, adamax); set cycleMomentum=false",
     );
     expect(
       messageOf(() =>
@@ -324,6 +324,35 @@ describe("schedules", () => {
     // ReduceLROnPlateau on a plateau (constant metric): the first reduction at the (patience + 2)-th step.
     const plateau = scheduleSequence(createSchedule("reduce-on-plateau:patience=2"), 6, { lr: 1 });
     expect(plateau.lr).toEqual([1, 1, 1, 1, 0.1, 0.1]);
+  });
+
+  it("CyclicLR cycles β₁ of every torch Adam-family optimizer and μ of RMSprop; at equal ends it changes nothing", () => {
+    for (const [spec, m] of [
+      ["nadam:lr=0.01", 0.9],
+      ["radam:lr=0.01", 0.9],
+      ["adamax:lr=0.01", 0.9],
+      ["torch-adam:lr=0.01", 0.9],
+      ["adamw:lr=0.01", 0.9],
+      ["torch-rmsprop:lr=0.001,momentum=0.5", 0.5],
+    ] as const) {
+      const flat = `cyclic-lr:base=${spec.includes("0.001") ? 0.001 : 0.01},max=${spec.includes("0.001") ? 0.001 : 0.01},up=3,base_momentum=${m},max_momentum=${m}`;
+      const plain = runTrajectory({ optimizer: createOptimizer(spec), landscape: rosenbrock, steps: 30 });
+      const cycled = runTrajectory({
+        optimizer: createOptimizer(spec),
+        landscape: rosenbrock,
+        steps: 30,
+        schedule: flat,
+      });
+      expect(Array.from(cycled.momentum ?? []), spec).toEqual(new Array(30).fill(m));
+      expect(Array.from(cycled.iterates), spec).toEqual(Array.from(plain.iterates));
+      const moving = runTrajectory({
+        optimizer: createOptimizer(spec),
+        landscape: rosenbrock,
+        steps: 30,
+        schedule: "cyclic-lr:base=0.0001,max=0.001,up=3,base_momentum=0.3,max_momentum=0.6",
+      });
+      expect(Math.min(...(moving.momentum ?? [])), spec).toBeCloseTo(0.3, 12);
+    }
   });
 
   it("CyclicLR gives torch SGD without momentum a momentum, as torch does", () => {

@@ -20,6 +20,7 @@ export const adamaxMeta: OptimizerMeta = {
   ],
   state: {
     lr: "learning rate of the next step (a schedule may change it)",
+    beta1: "β₁ of the next step (torch CyclicLR / OneCycleLR cycle it)",
     t: "step counter",
     m: "first moment, starts at 0",
     u: "exponentially weighted infinity norm, starts at 0",
@@ -48,6 +49,7 @@ export interface AdamaxOptions {
 export interface AdamaxState {
   [field: string]: number | FloatArray;
   lr: number;
+  beta1: number;
   t: number;
   m: FloatArray;
   u: FloatArray;
@@ -55,10 +57,8 @@ export interface AdamaxState {
 
 export function adamax(options: AdamaxOptions = {}): Optimizer<AdamaxState> {
   const hp = resolveHyperparameters(adamaxMeta, { ...options });
-  const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const eps = hp.eps as number;
-  const oneMinusBeta1 = 1 - beta1;
   const { sign, coupled } = decayConstants(hp);
   return {
     id: adamaxMeta.id,
@@ -66,12 +66,15 @@ export function adamax(options: AdamaxOptions = {}): Optimizer<AdamaxState> {
     meta: adamaxMeta,
     init: (n: number, dtype?: DType) => ({
       lr: hp.lr as number,
+      beta1: hp.beta1 as number,
       t: 0,
       m: zeros(n, dtype),
       u: zeros(n, dtype),
     }),
     step(params: FloatArray, grads: FloatArray, state: AdamaxState) {
       const t = ++state.t;
+      const { beta1 } = state;
+      const oneMinusBeta1 = 1 - beta1;
       const negativeClr = -(state.lr / (1 - beta1 ** t));
       const { m, u } = state;
       for (let i = 0; i < params.length; i++) {

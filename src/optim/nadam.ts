@@ -22,6 +22,7 @@ export const nadamMeta: OptimizerMeta = {
   ],
   state: {
     lr: "learning rate of the next step (a schedule may change it)",
+    beta1: "β₁ of the next step (torch CyclicLR / OneCycleLR cycle it)",
     t: "step counter",
     muProduct: "Π, the product of the momentum schedule μ₁…μₜ (kept in double), starts at 1",
     m: "first moment, starts at 0",
@@ -58,6 +59,7 @@ export interface NadamOptions {
 export interface NadamState {
   [field: string]: number | FloatArray;
   lr: number;
+  beta1: number;
   t: number;
   muProduct: number;
   m: FloatArray;
@@ -66,11 +68,9 @@ export interface NadamState {
 
 export function nadam(options: NadamOptions = {}): Optimizer<NadamState> {
   const hp = resolveHyperparameters(nadamMeta, { ...options });
-  const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const eps = hp.eps as number;
   const psi = hp.momentumDecay as number;
-  const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
   const decay = decayConstants(hp);
   const { sign, coupled } = decay;
@@ -80,13 +80,15 @@ export function nadam(options: NadamOptions = {}): Optimizer<NadamState> {
     meta: nadamMeta,
     init: (n: number, dtype?: DType) => ({
       lr: hp.lr as number,
+      beta1: hp.beta1 as number,
       t: 0,
       muProduct: 1,
       m: zeros(n, dtype),
       v: zeros(n, dtype),
     }),
     step(params: FloatArray, grads: FloatArray, state: NadamState) {
-      const lr = state.lr;
+      const { lr, beta1 } = state;
+      const oneMinusBeta1 = 1 - beta1;
       const shrink = shrinkFor(decay, lr);
       const t = ++state.t;
       const bc2 = 1 - beta2 ** t;

@@ -22,6 +22,7 @@ export const radamMeta: OptimizerMeta = {
   ],
   state: {
     lr: "learning rate of the next step (a schedule may change it)",
+    beta1: "β₁ of the next step (torch CyclicLR / OneCycleLR cycle it)",
     t: "step counter",
     m: "first moment, starts at 0",
     v: "second moment, starts at 0",
@@ -54,6 +55,7 @@ export interface RadamOptions {
 export interface RadamState {
   [field: string]: number | FloatArray;
   lr: number;
+  beta1: number;
   t: number;
   m: FloatArray;
   v: FloatArray;
@@ -61,10 +63,8 @@ export interface RadamState {
 
 export function radam(options: RadamOptions = {}): Optimizer<RadamState> {
   const hp = resolveHyperparameters(radamMeta, { ...options });
-  const beta1 = hp.beta1 as number;
   const beta2 = hp.beta2 as number;
   const eps = hp.eps as number;
-  const oneMinusBeta1 = 1 - beta1;
   const oneMinusBeta2 = 1 - beta2;
   const rhoInfinity = 2 / (1 - beta2) - 1;
   const decay = decayConstants(hp);
@@ -75,12 +75,14 @@ export function radam(options: RadamOptions = {}): Optimizer<RadamState> {
     meta: radamMeta,
     init: (n: number, dtype?: DType) => ({
       lr: hp.lr as number,
+      beta1: hp.beta1 as number,
       t: 0,
       m: zeros(n, dtype),
       v: zeros(n, dtype),
     }),
     step(params: FloatArray, grads: FloatArray, state: RadamState) {
-      const lr = state.lr;
+      const { lr, beta1 } = state;
+      const oneMinusBeta1 = 1 - beta1;
       const shrink = shrinkFor(decay, lr);
       const t = ++state.t;
       const bc1 = 1 - beta1 ** t;

@@ -29,9 +29,10 @@ export const torchRmspropMeta: OptimizerMeta = {
   ],
   state: {
     lr: "learning rate of the next step (a schedule may change it)",
+    momentum: "μ of the next step (torch CyclicLR / OneCycleLR cycle it)",
     v: "moving average of g², starts at 0",
     gAvg: "moving average of g (ḡ, centered only), starts at 0",
-    b: "momentum buffer of g/d (only with momentum), starts at 0",
+    b: "momentum buffer of g/d (used while μ > 0), starts at 0",
   },
   hyperparameters: [
     num("lr", "η", 1e-2, lrRange, "learning rate"),
@@ -62,6 +63,7 @@ export interface TorchRmspropOptions {
 export interface TorchRmspropState {
   [field: string]: number | FloatArray;
   lr: number;
+  momentum: number;
   v: FloatArray;
   gAvg: FloatArray;
   b: FloatArray;
@@ -86,7 +88,7 @@ export function torchRmsprop(options: TorchRmspropOptions = {}): Optimizer<Torch
       params[i] += (negativeLr * g) / (Math.sqrt(v[i]) + eps);
     }
   };
-  const withMomentum: Loop = (params, grads, { lr, v, b }) => {
+  const withMomentum: Loop = (params, grads, { lr, momentum: mu, v, b }) => {
     const negativeLr = -lr;
     for (let i = 0; i < params.length; i++) {
       const g = sign * grads[i] + coupled * params[i];
@@ -105,7 +107,7 @@ export function torchRmsprop(options: TorchRmspropOptions = {}): Optimizer<Torch
       params[i] += (negativeLr * g) / (Math.sqrt(v[i] - a * a) + eps);
     }
   };
-  const centeredMomentum: Loop = (params, grads, { lr, v, gAvg, b }) => {
+  const centeredMomentum: Loop = (params, grads, { lr, momentum: mu, v, gAvg, b }) => {
     const negativeLr = -lr;
     for (let i = 0; i < params.length; i++) {
       const g = sign * grads[i] + coupled * params[i];
@@ -116,7 +118,10 @@ export function torchRmsprop(options: TorchRmspropOptions = {}): Optimizer<Torch
       params[i] += negativeLr * b[i];
     }
   };
-  const loop = centered ? (mu > 0 ? centeredMomentum : centeredPlain) : mu > 0 ? withMomentum : plain;
+  // torch chooses per step (`if momentum > 0`), so a scheduler that cycles μ switches between the loops.
+  const loop: Loop = centered
+    ? (params, grads, state) => (state.momentum > 0 ? centeredMomentum : centeredPlain)(params, grads, state)
+    : (params, grads, state) => (state.momentum > 0 ? withMomentum : plain)(params, grads, state);
 
   return {
     id: torchRmspropMeta.id,
@@ -124,9 +129,11 @@ export function torchRmsprop(options: TorchRmspropOptions = {}): Optimizer<Torch
     meta: torchRmspropMeta,
     init: (n: number, dtype?: DType) => ({
       lr: hp.lr as number,
+      momentum: mu,
       v: zeros(n, dtype),
       gAvg: zeros(centered ? n : 0, dtype),
-      b: zeros(mu > 0 ? n : 0, dtype),
+      // Allocated even for μ = 0: a CyclicLR / OneCycleLR may give the optimizer a momentum (as in torch).
+      b: zeros(n, dtype),
     }),
     step: loop,
   };

@@ -88,7 +88,7 @@ function setMomentum(group: ScheduleGroup, value: number): void {
 function needMomentum(id: string, group: ScheduleGroup): void {
   if (Number.isNaN(group.momentum)) {
     throw new InputRangeError(
-      `${id}: cycleMomentum needs an optimizer with momentum or beta1 (torch-sgd, torch-adam, adamw); set cycleMomentum=false`,
+      `${id}: cycleMomentum needs an optimizer with momentum or beta1 (torch-sgd, torch-rmsprop, torch-adam, adamw, nadam, radam, adamax); set cycleMomentum=false`,
     );
   }
 }
