@@ -346,74 +346,98 @@ describe("limiting cases (fast-check, fixed seed)", () => {
     );
   });
 
-  it("SOAP with a preconditioner frequency beyond the run is Adam in the fixed basis of the first gradient", () => {
-    const rows = 3;
-    const cols = 2;
-    fc.assert(
-      fc.property(problem(rows * cols, 6), ({ start, gradients }) => {
-        const lr = 0.05;
-        const [b1, b2, eps] = [0.9, 0.99, 1e-8];
-        const soap = createOptimizer({
-          id: "soap",
-          hp: { lr, beta1: b1, beta2: b2, eps, weightDecay: 0, preconditionFrequency: 1_000_000 },
-        });
-        const { p, state } = run(soap, start, (_, k) => gradients[k - 1], gradients.length, [rows, cols]);
-        const QL = state.QL as Float64Array;
-        const QR = state.QR as Float64Array;
-        // The bases are orthogonal.
-        for (const [Q, d] of [
-          [QL, rows],
-          [QR, cols],
-        ] as const) {
-          for (let a = 0; a < d; a++)
-            for (let b = 0; b < d; b++) {
-              let s = 0;
-              for (let k = 0; k < d; k++) s += Q[k * d + a] * Q[k * d + b];
-              expect(Math.abs(s - (a === b ? 1 : 0))).toBeLessThanOrEqual(1e-12);
-            }
-        }
-        // Adam (√(1 − β₂ᵗ)/(1 − β₁ᵗ) outside, ε on √v) on G' = Q_Lᵀ·G·Q_R, the step rotated back, from call 2 on.
-        const theta = Float64Array.from(start);
-        const m = new Float64Array(rows * cols);
-        const v = new Float64Array(rows * cols);
-        for (let t = 1; t < gradients.length; t++) {
-          const G = gradients[t];
-          const Gp = new Float64Array(rows * cols);
-          for (let i = 0; i < rows; i++)
-            for (let j = 0; j < cols; j++) {
-              let s = 0;
-              for (let a = 0; a < rows; a++)
-                for (let b = 0; b < cols; b++) s += QL[a * rows + i] * G[a * cols + b] * QR[b * cols + j];
-              Gp[i * cols + j] = s;
-            }
-          // Where a rotated component is rounding noise (repeated or aligned gradients), Adam's m/√v turns the
-          // noise into an O(1) step and the identity says nothing: such cases are left out.
-          const size = Math.max(...G.map(Math.abs));
-          fc.pre(Gp.every((x) => Math.abs(x) > 1e-6 * size));
-          for (let k = 0; k < rows * cols; k++) {
-            m[k] = b1 * m[k] + (1 - b1) * Gp[k];
-            v[k] = b2 * v[k] + (1 - b2) * Gp[k] * Gp[k];
+  it.each([
+    ["a 3×2 matrix", 3, 2, [3, 2], {}],
+    [
+      "a 3×2 matrix whose rows exceed maxPrecondDim (left side unrotated)",
+      3,
+      2,
+      [3, 2],
+      { maxPrecondDim: 2 },
+    ],
+    ["a vector with precondition1d (one n×n basis)", 4, 1, undefined, { precondition1d: true }],
+  ] as const)(
+    "SOAP with a preconditioner frequency beyond the run is Adam in the fixed basis of the first gradient: %s",
+    (_, rows, cols, shape, extra) => {
+      /** A side's basis from the state, or the identity for an unrotated side. */
+      const basis = (Q: Float64Array, d: number) => {
+        if (Q.length > 0) return Q;
+        const identity = new Float64Array(d * d);
+        for (let i = 0; i < d; i++) identity[i * d + i] = 1;
+        return identity;
+      };
+      fc.assert(
+        fc.property(problem(rows * cols, 6), ({ start, gradients }) => {
+          const lr = 0.05;
+          const [b1, b2, eps] = [0.9, 0.99, 1e-8];
+          const soap = createOptimizer({
+            id: "soap",
+            hp: { lr, beta1: b1, beta2: b2, eps, weightDecay: 0, preconditionFrequency: 1_000_000, ...extra },
+          });
+          const { p, state } = run(
+            soap,
+            start,
+            (_, k) => gradients[k - 1],
+            gradients.length,
+            shape ? [...shape] : undefined,
+          );
+          const QL = basis(state.QL as Float64Array, rows);
+          const QR = basis(state.QR as Float64Array, cols);
+          // The bases are orthogonal.
+          for (const [Q, d] of [
+            [QL, rows],
+            [QR, cols],
+          ] as const) {
+            for (let a = 0; a < d; a++)
+              for (let b = 0; b < d; b++) {
+                let s = 0;
+                for (let k = 0; k < d; k++) s += Q[k * d + a] * Q[k * d + b];
+                expect(Math.abs(s - (a === b ? 1 : 0))).toBeLessThanOrEqual(1e-12);
+              }
           }
-          const scale = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
-          for (let i = 0; i < rows; i++)
-            for (let j = 0; j < cols; j++) {
-              let s = 0;
-              for (let a = 0; a < rows; a++)
-                for (let b = 0; b < cols; b++)
-                  s +=
-                    QL[i * rows + a] *
-                    (m[a * cols + b] / (Math.sqrt(v[a * cols + b]) + eps)) *
-                    QR[j * cols + b];
-              theta[i * cols + j] -= scale * s;
+          // Adam (√(1 − β₂ᵗ)/(1 − β₁ᵗ) outside, ε on √v) on G' = Q_Lᵀ·G·Q_R, the step rotated back, from call 2 on.
+          const theta = Float64Array.from(start);
+          const m = new Float64Array(rows * cols);
+          const v = new Float64Array(rows * cols);
+          for (let t = 1; t < gradients.length; t++) {
+            const G = gradients[t];
+            const Gp = new Float64Array(rows * cols);
+            for (let i = 0; i < rows; i++)
+              for (let j = 0; j < cols; j++) {
+                let s = 0;
+                for (let a = 0; a < rows; a++)
+                  for (let b = 0; b < cols; b++) s += QL[a * rows + i] * G[a * cols + b] * QR[b * cols + j];
+                Gp[i * cols + j] = s;
+              }
+            // Where a rotated component is rounding noise (repeated or aligned gradients), Adam's m/√v turns the
+            // noise into an O(1) step and the identity says nothing: such cases are left out.
+            const size = Math.max(...G.map(Math.abs));
+            fc.pre(Gp.every((x) => Math.abs(x) > 1e-6 * size));
+            for (let k = 0; k < rows * cols; k++) {
+              m[k] = b1 * m[k] + (1 - b1) * Gp[k];
+              v[k] = b2 * v[k] + (1 - b2) * Gp[k] * Gp[k];
             }
-        }
-        // The two orders of summation agree to rounding, not to the last bit.
-        for (let k = 0; k < rows * cols; k++) {
-          expect(Math.abs(p[k] - theta[k])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(theta[k])));
-        }
-      }),
-    );
-  });
+            const scale = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+            for (let i = 0; i < rows; i++)
+              for (let j = 0; j < cols; j++) {
+                let s = 0;
+                for (let a = 0; a < rows; a++)
+                  for (let b = 0; b < cols; b++)
+                    s +=
+                      QL[i * rows + a] *
+                      (m[a * cols + b] / (Math.sqrt(v[a * cols + b]) + eps)) *
+                      QR[j * cols + b];
+                theta[i * cols + j] -= scale * s;
+              }
+          }
+          // The two orders of summation agree to rounding, not to the last bit.
+          for (let k = 0; k < rows * cols; k++) {
+            expect(Math.abs(p[k] - theta[k])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(theta[k])));
+          }
+        }),
+      );
+    },
+  );
 
   it("SOAP on diagonal gradients is element-wise Adam (ε̂ form, one gradient late), through every basis refresh", () => {
     // Diagonal G make L = diag(G²) and R diagonal: every eigenbasis, and every QR refresh of it, is a permutation
