@@ -153,8 +153,8 @@ describe("the playground in a headless browser", () => {
     const s = await summary();
     expect(s.runs).toHaveLength(4);
     for (const run of s.runs) expect(run).toMatchObject({ error: null, stepsRun: 30, diverged: null });
-    // The Okabe–Ito colours of the first four series (src/plot/palette.ts).
-    const counts = await colourCounts(["#0072B2", "#D55E00", "#009E73", "#CC79A7"]);
+    // Each optimizer's own colour (`optimizerStyle` in src/plot/palette.ts): sgd, momentum, adagrad, adam.
+    const counts = await colourCounts(["#0072B2", "#D55E00", "#CC79A7", "#56B4E9"]);
     for (const count of counts) expect(count).toBeGreaterThan(30);
   });
 
@@ -347,9 +347,7 @@ describe("the playground in a headless browser", () => {
   });
 
   test("MNIST trains in the worker while the page still answers clicks", async () => {
-    await page.click('.tabs button[data-view="mnist"]');
-    await page.fill("#mnist-specs", "sgd:lr=0.1\nadam:lr=0.001");
-    await page.fill("#mnist-iterations", "400");
+    await open("?view=mnist&mo=sgd:lr=0.1&mo=adam:lr=0.001&mi=400");
     await page.click("#mnist-start");
     const progress = () =>
       page.evaluate(

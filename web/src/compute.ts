@@ -10,7 +10,7 @@ import {
 } from "../../src/lab/index.js";
 import type { Landscape } from "../../src/landscapes/index.js";
 import { type Optimizer, optimizerLabel } from "../../src/optim/index.js";
-import { seriesStyle } from "../../src/plot/index.js";
+import { optimizerStyles, type SeriesStyle } from "../../src/plot/index.js";
 import { type OptimizerEntry, optimizerOf } from "./state.js";
 
 export interface PathRun {
@@ -22,16 +22,17 @@ export interface PathRun {
   readonly label: string;
   readonly color: string;
   readonly dash: readonly number[];
+  /** The optimizer's one look (`optimizerStyle`): colour, marker, dash. */
+  readonly style: SeriesStyle;
   /** Views into the runner's buffers: valid until the next `run`. */
   readonly trajectory: Trajectory | null;
   /** ‖x_k − nearest known minimum‖ per step, or null when the landscape has no known minimum. */
   readonly distance: Float64Array | null;
 }
 
-/** The dash pattern of series i as canvas `setLineDash` numbers. */
-function dashOf(index: number): number[] {
-  const dash = seriesStyle(index).dash;
-  return dash === "none" ? [] : dash.split(" ").map(Number);
+/** A style's dash pattern as canvas `setLineDash` numbers. */
+export function dashOf(style: SeriesStyle): number[] {
+  return style.dash === "none" ? [] : style.dash.split(" ").map(Number);
 }
 
 export class Simulation {
@@ -44,8 +45,9 @@ export class Simulation {
     steps: number,
     entries: readonly OptimizerEntry[],
   ): PathRun[] {
+    const looks = optimizerStyles(entries.map((entry) => entry.id));
     return entries.map((entry, index) => {
-      const style = { color: seriesStyle(index).color, dash: dashOf(index) };
+      const style = { color: looks[index].color, dash: dashOf(looks[index]), style: looks[index] };
       let optimizer: Optimizer;
       try {
         optimizer = optimizerOf(entry);

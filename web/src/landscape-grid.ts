@@ -206,3 +206,33 @@ export function rankColor(rank: number): [number, number, number] {
   const b = stops[i + 1];
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
 }
+
+/**
+ * How the map colours a value: linear in f − f_min, or, when the window spans more than two orders of magnitude
+ * above its minimum (Rosenbrock's walls), log(1 + (f − f_min)/s) with s the median of f − f_min. Returns the
+ * position in [0, 1] and the scale's name for the colour bar.
+ */
+export function valueScale(sorted: Float64Array): {
+  t(value: number): number;
+  log: boolean;
+  lo: number;
+  hi: number;
+} {
+  const lo = sorted.length > 0 ? sorted[0] : 0;
+  const hi = sorted.length > 0 ? sorted[sorted.length - 1] : 1;
+  const range = hi - lo || 1;
+  const median = sorted.length > 0 ? sorted[sorted.length >> 1] - lo : range;
+  const log = median > 0 && range / median > 100;
+  const s = log ? median : range;
+  const top = Math.log1p(range / s);
+  return {
+    lo,
+    hi,
+    log,
+    t: (value: number) => {
+      if (!Number.isFinite(value)) return 1;
+      const d = Math.max(0, value - lo);
+      return log ? Math.log1p(d / s) / top : d / range;
+    },
+  };
+}

@@ -13,9 +13,9 @@ import {
   type GradientArrow,
   gradientArrows,
   rankColor,
-  rankOf,
   type SampledLandscape,
   sampleLandscape,
+  valueScale,
 } from "./landscape-grid.js";
 import type { Window2 } from "./state.js";
 
@@ -30,12 +30,21 @@ export interface MapScene {
 }
 
 export interface MapCallbacks {
-  /** The user clicked or dragged the start; `done` is false while dragging. */
+  /** The user set or dragged the start; `done` is false while dragging. */
   onStart(x: number, y: number, done: boolean): void;
   onWindow(window: Window2): void;
+  /** The "set start" mode was used up (one tap or click sets the start). */
+  onArmed?(armed: boolean): void;
 }
 
-const MARGIN = { left: 44, right: 10, top: 10, bottom: 26 };
+export interface MapOptions {
+  /** Draw the value colour bar at the right (default true). */
+  readonly colorBar?: boolean;
+}
+
+/** A touch held this long without moving sets the start there. */
+const LONG_PRESS_MS = 550;
+const BAR = 46;
 /** Pixel coordinates are clamped to this, so a diverging path does not overflow the canvas's arithmetic. */
 const PIXEL_LIMIT = 1e5;
 
@@ -48,7 +57,14 @@ export class MapView {
   private arrows: GradientArrow[] = [];
   private scene: MapScene | null = null;
   private size = { width: 1, height: 1, ratio: 1 };
-  private drag: { mode: "start" | "pan" | "pending"; x: number; y: number; window: Window2 } | null = null;
+  private drag: { mode: "start" | "pan" | "pending" | "done"; x: number; y: number; window: Window2 } | null =
+    null;
+  private readonly pointers = new Map<number, { x: number; y: number }>();
+  private pinch: { distance: number; window: Window2; x: number; y: number } | null = null;
+  private longPress = 0;
+  private readonly margin: { left: number; right: number; top: number; bottom: number };
+  /** When true, the next tap or click sets the start (the "set start" button). */
+  armed = false;
 
   /**
    * `canvas` receives the paths and the pointer; `backgroundCanvas`, stacked under it with the same
@@ -58,18 +74,23 @@ export class MapView {
     readonly canvas: HTMLCanvasElement,
     readonly backgroundCanvas: HTMLCanvasElement,
     private readonly callbacks: MapCallbacks,
+    private readonly options: MapOptions = {},
   ) {
+    this.margin = { left: 44, right: options.colorBar === false ? 10 : 10 + BAR, top: 10, bottom: 26 };
     const context = canvas.getContext("2d");
     if (context === null) throw new Error("playground: no 2D canvas");
     this.context = context;
     canvas.addEventListener("pointerdown", (event) => this.pointerDown(event));
     canvas.addEventListener("pointermove", (event) => this.pointerMove(event));
     canvas.addEventListener("pointerup", (event) => this.pointerUp(event));
+    canvas.addEventListener("pointercancel", (event) => this.pointerUp(event, true));
+    canvas.addEventListener("keydown", (event) => this.key(event));
     canvas.addEventListener("wheel", (event) => this.wheel(event), { passive: false });
   }
 
   /** The plot rectangle in CSS pixels: one unit of x is as long as one unit of y, centred in the canvas. */
   private get plot() {
+    const MARGIN = this.margin;
     const { width, height } = this.size;
     const room = {
       width: Math.max(1, width - MARGIN.left - MARGIN.right),
@@ -155,10 +176,11 @@ export class MapView {
     const sampled = sampleLandscape(scene.landscape, scene.window);
     this.sampled = sampled;
     const { grid } = sampled;
+    const scale = valueScale(sampled.sorted);
     const image = new ImageData(grid.nx, grid.ny);
     for (let j = 0; j < grid.ny; j++) {
       for (let i = 0; i < grid.nx; i++) {
-        const [r, g, b] = rankColor(rankOf(sampled.sorted, grid.values[j * grid.nx + i]));
+        const [r, g, b] = rankColor(scale.t(grid.values[j * grid.nx + i]));
         const o = 4 * ((grid.ny - 1 - j) * grid.nx + i);
         image.data[o] = r;
         image.data[o + 1] = g;
@@ -207,6 +229,35 @@ export class MapView {
     }
     ctx.restore();
     this.drawAxes(ctx, scene.window);
+    if (this.options.colorBar !== false) this.drawColorBar(ctx, scale);
+  }
+
+  /** The value scale at the right: colours from f_min (bottom) to f_max (top), its ends and whether it is log. */
+  private drawColorBar(ctx: CanvasRenderingContext2D, scale: ReturnType<typeof valueScale>): void {
+    const plot = this.plot;
+    const x = Math.min(this.size.width - BAR + 2, plot.left + plot.width + 10);
+    const top = plot.top + 14;
+    const height = Math.max(20, plot.height - 28);
+    for (let k = 0; k < height; k++) {
+      const [r, g, b] = rankColor(1 - k / height);
+      ctx.fillStyle = `rgb(${r | 0},${g | 0},${b | 0})`;
+      ctx.fillRect(x, top + k, 10, 1.5);
+    }
+    ctx.strokeStyle = "#555";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x, top, 10, height);
+    ctx.fillStyle = "#333";
+    ctx.font = "10px sans-serif";
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.fillText(shortNumber(scale.hi), x - 2, top - 8);
+    ctx.fillText(shortNumber(scale.lo), x - 2, top + height + 8);
+    ctx.save();
+    ctx.translate(x + 22, top + height / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.fillText(scale.log ? "f (log scale)" : "f", 0, 0);
+    ctx.restore();
   }
 
   private drawArrows(ctx: CanvasRenderingContext2D, scene: MapScene): void {
@@ -382,26 +433,67 @@ export class MapView {
   private pointerDown(event: PointerEvent): void {
     if (this.scene === null) return;
     this.canvas.setPointerCapture(event.pointerId);
+    this.pointers.set(event.pointerId, { x: event.offsetX, y: event.offsetY });
+    clearTimeout(this.longPress);
+    if (this.pointers.size === 2) {
+      // Two fingers: pinch to zoom about their midpoint; no start is set.
+      const [p, q] = [...this.pointers.values()];
+      this.pinch = {
+        distance: Math.max(1, Math.hypot(p.x - q.x, p.y - q.y)),
+        window: this.scene.window,
+        x: (p.x + q.x) / 2,
+        y: (p.y + q.y) / 2,
+      };
+      this.drag = null;
+      return;
+    }
     const [sx, sy] = this.toPixel(this.scene.window, this.scene.start[0], this.scene.start[1]);
-    const nearStart = Math.hypot(event.offsetX - sx, event.offsetY - sy) < 12;
+    const nearStart =
+      Math.hypot(event.offsetX - sx, event.offsetY - sy) < (event.pointerType === "mouse" ? 12 : 22);
     this.drag = {
       mode: nearStart ? "start" : "pending",
       x: event.offsetX,
       y: event.offsetY,
       window: this.scene.window,
     };
+    if (!nearStart && event.pointerType !== "mouse") {
+      // A long press is the deliberate gesture that sets the start on a touch screen.
+      const { offsetX, offsetY } = event;
+      this.longPress = window.setTimeout(() => {
+        if (this.drag?.mode !== "pending" || this.scene === null) return;
+        this.drag.mode = "done";
+        const [x, y] = this.toWorld(this.scene.window, offsetX, offsetY);
+        this.callbacks.onStart(x, y, true);
+      }, LONG_PRESS_MS);
+    }
   }
 
   private pointerMove(event: PointerEvent): void {
+    if (this.pointers.has(event.pointerId))
+      this.pointers.set(event.pointerId, { x: event.offsetX, y: event.offsetY });
+    if (this.scene === null) return;
+    if (this.pinch && this.pointers.size >= 2) {
+      const [p, q] = [...this.pointers.values()];
+      const factor = this.pinch.distance / Math.max(1, Math.hypot(p.x - q.x, p.y - q.y));
+      const w = this.pinch.window;
+      const [cx, cy] = this.toWorld(w, this.pinch.x, this.pinch.y);
+      this.callbacks.onWindow({
+        x: [cx + (w.x[0] - cx) * factor, cx + (w.x[1] - cx) * factor],
+        y: [cy + (w.y[0] - cy) * factor, cy + (w.y[1] - cy) * factor],
+      });
+      return;
+    }
     const drag = this.drag;
-    if (drag === null || this.scene === null) return;
+    if (drag === null) return;
     if (drag.mode === "start") {
       const [x, y] = this.toWorld(this.scene.window, event.offsetX, event.offsetY);
       this.callbacks.onStart(x, y, false);
       return;
     }
-    if (drag.mode === "pending" && Math.hypot(event.offsetX - drag.x, event.offsetY - drag.y) > 4)
+    if (drag.mode === "pending" && Math.hypot(event.offsetX - drag.x, event.offsetY - drag.y) > 6) {
       drag.mode = "pan";
+      clearTimeout(this.longPress);
+    }
     if (drag.mode === "pan") {
       const plot = this.plot;
       const w = drag.window;
@@ -411,13 +503,53 @@ export class MapView {
     }
   }
 
-  private pointerUp(event: PointerEvent): void {
+  private pointerUp(event: PointerEvent, cancelled = false): void {
+    this.pointers.delete(event.pointerId);
+    clearTimeout(this.longPress);
+    if (this.pinch) {
+      if (this.pointers.size === 0) this.pinch = null;
+      return;
+    }
     const drag = this.drag;
     this.drag = null;
-    if (drag === null || this.scene === null) return;
-    if (drag.mode === "start" || drag.mode === "pending") {
+    if (drag === null || this.scene === null || cancelled) return;
+    // A plain click or tap sets the start only in "set start" mode: a stray click never moves it.
+    if (drag.mode === "start" || (drag.mode === "pending" && this.armed)) {
       const [x, y] = this.toWorld(this.scene.window, event.offsetX, event.offsetY);
       this.callbacks.onStart(x, y, true);
+      if (drag.mode === "pending") {
+        this.armed = false;
+        this.callbacks.onArmed?.(false);
+      }
+    }
+  }
+
+  /** Arrow keys nudge the start by 1 % of the window (Shift: 10 %); + and − zoom. */
+  private key(event: KeyboardEvent): void {
+    if (this.scene === null) return;
+    const w = this.scene.window;
+    const share = event.shiftKey ? 0.1 : 0.01;
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-1, 0],
+      ArrowRight: [1, 0],
+      ArrowUp: [0, 1],
+      ArrowDown: [0, -1],
+    };
+    const move = moves[event.key];
+    if (move) {
+      event.preventDefault();
+      const [x, y] = this.scene.start;
+      this.callbacks.onStart(
+        x + move[0] * share * (w.x[1] - w.x[0]),
+        y + move[1] * share * (w.y[1] - w.y[0]),
+        true,
+      );
+    } else if (event.key === "+" || event.key === "=") {
+      event.preventDefault();
+      this.zoom(1 / 1.5);
+    } else if (event.key === "-") {
+      event.preventDefault();
+      this.zoom(1.5);
     }
   }
 

@@ -1,13 +1,20 @@
 /// <reference lib="webworker" />
 /**
- * Trains the seed's network (784-100-100-100-100-10, ReLU, He init) with several optimizers in a Web
- * Worker, with the library's own paired training loop (`trainPaired`: same initial weights, same
- * batches for everyone). It trains in chunks of a few updates and resumes from the library's
- * checkpoint after each, so a "stop" message is seen within one chunk.
+ * Trains the seed's network (784-100-100-100-100-10, ReLU, He init) with a group of optimizers in a Web Worker,
+ * with the library's own paired training loop (`trainPaired`: same initial weights, same batches for everyone)
+ * on the engine `selectEngine` picks (the CLI's rule). It trains in chunks of CHUNK updates and resumes from the
+ * library's checkpoint after each, so a "stop" message is seen within one chunk. It keeps snapshots of the
+ * weights for the loss-landscape slice, projects them and evaluates its share of the slice's grid.
  */
 import { decodeBrowserSample, type ImageSet } from "../../src/data/index.js";
 import {
   evaluateOnSet,
+  evaluateSlice,
+  firstImages,
+  planeSliceBasis,
+  projectOnto,
+  randomSliceBasis,
+  type SliceBasis,
   type TrainingCheckpoint,
   type TrainingPlan,
   trainPaired,
@@ -18,6 +25,7 @@ import {
   BOOK_NETWORK,
   compileKernelsAsync,
   initialParameters,
+  networkLayout,
   selectEngine,
 } from "../../src/nn/index.js";
 import { createOptimizer, optimizerLabel } from "../../src/optim/index.js";
@@ -30,10 +38,11 @@ import {
 } from "./mnist-protocol.js";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const CHUNK = 2;
+/** Updates per chunk: long enough that the checkpoint copy is noise, short enough that "stop" is seen at once. */
+const CHUNK = 25;
 
-function post(message: FromWorker): void {
-  scope.postMessage(message);
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
 }
 
 /** Reads the sample the build emits (see vite.config.ts and `encodeBrowserSample`). */
@@ -64,15 +73,18 @@ let job: {
   start: MnistStart;
   checkpoint?: TrainingCheckpoint;
   engine: BatchEngine;
+  snapshots: Float32Array[][];
+  trainMs: number;
 } | null = null;
 let factory: BatchEngineFactory | null = null;
 let data: { train: ImageSet; test: ImageSet } | null = null;
 let running = false;
+let basis: SliceBasis | null = null;
 
 async function begin(message: MnistStart): Promise<void> {
   data ??= await loadSample();
   const optimizers = message.specs.map((spec) => createOptimizer(spec));
-  const labels = optimizers.map((optimizer, i) => `${i + 1}. ${optimizerLabel(optimizer)}`);
+  const labels = optimizers.map((optimizer, i) => `${message.indices[i] + 1}. ${optimizerLabel(optimizer)}`);
   factory ??= await engineFactory();
   const engine = factory(BOOK_NETWORK, optimizers.length, Math.max(message.batchSize, 500));
   const plan: TrainingPlan = {
@@ -83,14 +95,16 @@ async function begin(message: MnistStart): Promise<void> {
     checkpointEvery: CHUNK,
     optimizers: optimizers.map((optimizer, i) => ({ label: labels[i], optimizer })),
   };
-  job = { plan, start: message, engine };
   // The same start trainPaired uses, so that the accuracy at update 0 is the initial network's.
-  const initial = initialParameters(BOOK_NETWORK, message.seed);
+  const initial = Float32Array.from(initialParameters(BOOK_NETWORK, message.seed));
   for (let k = 0; k < optimizers.length; k++) engine.params(k).set(initial);
+  job = { plan, start: message, engine, snapshots: optimizers.map(() => [initial]), trainMs: 0 };
+  basis = null;
   post({
     type: "ready",
     description: `${data.train.count} training and ${data.test.count} test digits of the bundled MNIST sample`,
     labels,
+    indices: message.indices,
     engine: engine.kind,
   });
   evaluate(0);
@@ -107,32 +121,31 @@ function evaluate(update: number): void {
     accuracy.push(result.accuracy);
     loss.push(result.loss);
   }
-  post({ type: "eval", update, accuracy, loss });
+  post({ type: "eval", update, indices: job.start.indices, accuracy, loss });
 }
 
 function loop(): void {
   if (job === null || data === null || !running) return;
   const done = job.checkpoint?.iteration ?? 0;
-  if (done >= job.start.iterations) {
+  const current = job;
+  if (done >= current.start.iterations) {
     running = false;
-    post({ type: "done", update: done });
+    post({ type: "done", update: done, trainMs: current.trainMs });
     return;
   }
+  const until = Math.min(current.start.iterations, done + CHUNK);
+  const keep = new Set(current.start.snapshots);
+  const losses: number[][] = current.plan.optimizers.map(() => []);
   const began = performance.now();
-  const until = Math.min(job.start.iterations, done + CHUNK);
-  const current = job;
   trainPaired(
     current.engine,
     data,
     { ...current.plan, iterations: until },
     {
-      onIteration: (update, losses) => {
-        post({
-          type: "progress",
-          update,
-          losses: Array.from(losses),
-          updatesPerSecond: (until - done) / ((performance.now() - began) / 1000),
-        });
+      onIteration: (update, values) => {
+        for (let k = 0; k < values.length; k++) losses[k].push(values[k]);
+        if (keep.has(update))
+          for (let k = 0; k < values.length; k++) current.snapshots[k].push(current.engine.params(k).slice());
       },
       onCheckpoint: (checkpoint) => {
         current.checkpoint = checkpoint;
@@ -140,24 +153,76 @@ function loop(): void {
     },
     current.checkpoint,
   );
+  current.trainMs += performance.now() - began;
   const reached = current.checkpoint?.iteration ?? until;
-  if (reached % current.start.evalEvery === 0 || reached === current.start.iterations) evaluate(reached);
+  post({
+    type: "progress",
+    update: reached,
+    losses,
+    indices: current.start.indices,
+    trainMs: current.trainMs,
+  });
+  const every = current.start.evalEvery;
+  const crossed = Math.floor(reached / every) > Math.floor(done / every);
+  if (crossed || reached === current.start.iterations) evaluate(reached);
   // Yield to the event loop so a "stop" message can arrive between chunks.
   setTimeout(loop, 0);
 }
 
+function project(message: Extract<ToWorker, { type: "project" }>): void {
+  if (job === null) throw new Error("mnist: nothing trained yet");
+  basis =
+    message.mode === "random"
+      ? randomSliceBasis(networkLayout(BOOK_NETWORK), message.center, message.seed)
+      : planeSliceBasis(message.center, message.start, message.other);
+  const b = basis;
+  post({
+    type: "projected",
+    indices: job.start.indices,
+    points: job.snapshots.map((snaps) => snaps.map((theta) => projectOnto(b, theta))),
+  });
+}
+
+function evaluateRows(message: Extract<ToWorker, { type: "evaluate" }>): void {
+  if (job === null || data === null || basis === null) throw new Error("mnist: no slice basis yet");
+  const began = performance.now();
+  const set = firstImages(data.train, message.evaluationImages);
+  const n = message.alphas.length;
+  const saved = job.engine.params(0).slice();
+  // Row by row, posting each: the page's progress bar moves as the grid fills.
+  for (const j of message.rows) {
+    const values = evaluateSlice(job.engine, 0, set, basis, message.alphas, message.betas, { rows: [j] });
+    post({ type: "slice-row", row: j, values: Array.from(values.subarray(j * n, (j + 1) * n)) });
+  }
+  // The scratch network's weights were overwritten: put them back.
+  job.engine.params(0).set(saved);
+  post({ type: "slice-done", ms: performance.now() - began });
+}
+
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
-  if (message.type === "start") {
-    running = false;
-    begin(message).catch((error: unknown) =>
-      post({ type: "error", message: error instanceof Error ? error.message : String(error) }),
-    );
-  } else if (message.type === "stop") {
-    running = false;
-    post({ type: "stopped", update: job?.checkpoint?.iteration ?? 0 });
-  } else if (message.type === "resume" && job !== null && !running) {
-    running = true;
-    loop();
+  try {
+    if (message.type === "start") {
+      running = false;
+      begin(message).catch((error: unknown) =>
+        post({ type: "error", message: error instanceof Error ? error.message : String(error) }),
+      );
+    } else if (message.type === "stop") {
+      running = false;
+      post({ type: "stopped", update: job?.checkpoint?.iteration ?? 0 });
+    } else if (message.type === "resume" && job !== null && !running) {
+      running = true;
+      loop();
+    } else if (message.type === "finals" && job !== null) {
+      const current = job;
+      const params = message.indices.map((index) => {
+        const k = current.start.indices.indexOf(index);
+        return current.engine.params(k).slice();
+      });
+      post({ type: "finals", indices: message.indices, params });
+    } else if (message.type === "project") project(message);
+    else if (message.type === "evaluate") evaluateRows(message);
+  } catch (error) {
+    post({ type: "error", message: error instanceof Error ? error.message : String(error) });
   }
 };

@@ -44,6 +44,15 @@ export function sliderPosition(spec: HpSpec, value: number): number {
   return Math.round(Math.min(1, Math.max(0, t)) * SLIDER_STEPS);
 }
 
+/** How a hyperparameter is announced: "learning rate" for lr, else its own name. */
+const SPOKEN: Readonly<Record<string, string>> = {
+  lr: "learning rate",
+  eps: "epsilon",
+  weightDecay: "weight decay",
+  beta1: "beta 1",
+  beta2: "beta 2",
+};
+
 interface HpControl {
   readonly spec: HpSpec;
   readonly slider: HTMLInputElement | null;
@@ -64,16 +73,18 @@ export class OptimizerCard {
   private readonly swatch: HTMLElement;
   private readonly body: HTMLElement;
 
+  /** `name` prefixes every control's accessible name ("SGD learning rate"); distinct per card. */
   constructor(
     entry: OptimizerEntry,
     private readonly callbacks: CardCallbacks,
+    private readonly name: string = optimizerMeta(entry.id).name,
   ) {
     this.entry = entry;
     this.element = el("section", { class: "card", "data-optimizer": entry.id });
     this.swatch = el("span", { class: "swatch" });
     const menu = el(
       "select",
-      { class: "optimizer-id", "aria-label": "optimizer" },
+      { class: "optimizer-id", "aria-label": `${this.name}: optimizer` },
       optimizerIds().map((id) => el("option", { value: id }, [`${id} — ${optimizerMeta(id).name}`])),
     );
     menu.value = entry.id;
@@ -85,7 +96,7 @@ export class OptimizerCard {
       type: "text",
       placeholder: "label",
       maxlength: "60",
-      "aria-label": "legend label",
+      "aria-label": `${this.name} legend label`,
     });
     label.value = entry.label;
     label.addEventListener("change", () =>
@@ -93,13 +104,25 @@ export class OptimizerCard {
     );
     const duplicate = el(
       "button",
-      { type: "button", class: "small", title: "add a copy of this optimizer" },
+      {
+        type: "button",
+        class: "small",
+        title: "add a copy of this optimizer",
+        "aria-label": `copy ${this.name}`,
+      },
       ["copy"],
     );
     duplicate.addEventListener("click", () => this.callbacks.onDuplicate());
-    const remove = el("button", { type: "button", class: "small remove", title: "remove this optimizer" }, [
-      "✕",
-    ]);
+    const remove = el(
+      "button",
+      {
+        type: "button",
+        class: "small remove",
+        title: "remove this optimizer",
+        "aria-label": `remove ${this.name}`,
+      },
+      ["✕"],
+    );
     remove.addEventListener("click", () => this.callbacks.onRemove());
     this.body = el("div", { class: "hps" });
     this.values = el("div", { class: "live-values" });
@@ -112,7 +135,7 @@ export class OptimizerCard {
       formula.append(row);
     }
     const details = el("details", { class: "about" }, [
-      el("summary", {}, ["about this variant"]),
+      el("summary", {}, [`about ${this.name}`]),
       el("p", {}, [meta.variantNote]),
       el("p", { class: "reference" }, [meta.reference]),
     ]);
@@ -129,8 +152,9 @@ export class OptimizerCard {
 
   private control(spec: HpSpec): HTMLElement {
     const name = el("span", { class: "hp-name", title: spec.doc }, [`${spec.symbol} ${spec.name}`]);
+    const spoken = `${this.name} ${SPOKEN[spec.name] ?? spec.name}`;
     if (spec.kind === "boolean") {
-      const box = el("input", { type: "checkbox", "data-hp": spec.name });
+      const box = el("input", { type: "checkbox", "data-hp": spec.name, "aria-label": spoken });
       box.addEventListener("change", () => this.set(spec.name, box.checked));
       this.controls.push({ spec, slider: null, box });
       return el("label", { class: "hp" }, [name, box]);
@@ -141,13 +165,13 @@ export class OptimizerCard {
       max: String(SLIDER_STEPS),
       step: "1",
       "data-hp": spec.name,
-      "aria-label": spec.name,
+      "aria-label": spoken,
     });
     const box = el("input", {
       type: "number",
       step: "any",
       "data-hp-box": spec.name,
-      "aria-label": `${spec.name} value`,
+      "aria-label": `${spoken} value`,
     });
     slider.addEventListener("input", () => this.set(spec.name, sliderValue(spec, Number(slider.value))));
     box.addEventListener("change", () => {

@@ -2,18 +2,26 @@
  * The stability map: one optimizer run over a grid of (learning rate × its momentum-like
  * hyperparameter), each cell coloured by how the run ended. Runs reuse one trajectory runner.
  */
-import { classifyTrajectory, createTrajectoryRunner, STABILITY_TOLERANCE } from "../../src/lab/index.js";
+import {
+  classifyTrajectory,
+  createTrajectoryRunner,
+  type MapCell,
+  STABILITY_TOLERANCE,
+  secondAxisFor,
+} from "../../src/lab/index.js";
 import type { Landscape } from "../../src/landscapes/index.js";
 import { createOptimizer, type HpSpec, optimizerMeta } from "../../src/optim/index.js";
+import { OUTCOME_STYLE } from "../../src/plot/index.js";
 import { fitCanvas, shortNumber } from "./dom.js";
 import { sliderPosition, sliderValue } from "./optimizer-card.js";
 import type { OptimizerEntry } from "./state.js";
 
 export type Outcome = "converged" | "slow" | "diverged" | "invalid";
+/** The CLI maps' outcome colours (`OUTCOME_STYLE`), plus grey for a setting the optimizer refuses. */
 export const OUTCOME_COLORS: Readonly<Record<Outcome, string>> = {
-  converged: "#009E73",
-  slow: "#E69F00",
-  diverged: "#D55E00",
+  converged: OUTCOME_STYLE.converged.color,
+  slow: OUTCOME_STYLE.slow.color,
+  diverged: OUTCOME_STYLE.diverged.color,
   invalid: "#bbbbbb",
 };
 
@@ -28,19 +36,27 @@ export interface StabilityMap {
   readonly outcomes: readonly Outcome[];
 }
 
-/** The hyperparameter swept on the vertical axis: momentum, β₁, ρ… — the first linear-scale number besides lr. */
+/** The hyperparameter on the vertical axis: the CLI maps' choice (`secondAxisFor`), as its spec. */
 export function secondAxis(id: string): HpSpec | null {
-  return (
-    optimizerMeta(id).hyperparameters.find(
-      (spec) => spec.kind === "number" && spec.name !== "lr" && spec.scale === "linear",
-    ) ?? null
-  );
+  const name = secondAxisFor(id);
+  return optimizerMeta(id).hyperparameters.find((spec) => spec.name === name) ?? null;
+}
+
+/** The map as the library's cells (for the SVG export through the CLI's `outcomeMapPanel`). */
+export function stabilityCells(map: StabilityMap): MapCell[] {
+  const cells: MapCell[] = [];
+  map.outcomes.forEach((outcome, index) => {
+    if (outcome === "invalid") return;
+    const x = map.xs[index % map.xs.length];
+    const y = map.ys[Math.floor(index / map.xs.length)];
+    cells.push({ x, y, outcome, steps: null, finalLoss: Number.NaN, minimum: -1 });
+  });
+  return cells;
 }
 
 /**
  * Each cell is classified by the library's `classifyTrajectory` (the same rule as the CLI's maps and the
- * report): converged when f − f* ≤ STABILITY_TOLERANCE within the steps, diverged when the run stopped on a
- * non-finite or out-of-bound iterate, slow otherwise; "invalid" when the setting itself is refused.
+ * report, `OUTCOME_RULE`); "invalid" when the setting itself is refused.
  */
 export function computeStabilityMap(
   landscape: Landscape,

@@ -19,7 +19,28 @@ export const MAX_OPTIMIZERS = 12;
 export const MAX_LABEL_LENGTH = 60;
 /** Largest |coordinate| accepted for a start point or a window. */
 export const MAX_COORDINATE = 1e6;
-export const VIEWS = ["map", "surface", "stability", "mnist"] as const;
+export const VIEWS = ["map", "grid", "surface", "stability", "mnist"] as const;
+/** Most optimizers one MNIST run trains side by side. */
+export const MAX_MNIST_OPTIMIZERS = 8;
+export const MAX_MNIST_ITERATIONS = 10_000;
+export const SLICE_MODES = ["random", "plane"] as const;
+export type SliceModeName = (typeof SLICE_MODES)[number];
+
+/** The seed's §8 comparison: its four optimizers plus RMSprop with the book's learning rates. */
+export const SEED_MNIST_SPECS: readonly string[] = [
+  "sgd:lr=0.01",
+  "momentum:lr=0.01",
+  "adagrad:lr=0.01",
+  "adam:lr=0.001",
+  "rmsprop:lr=0.01",
+];
+
+/** The MNIST tab's settings (in the URL as mo=…&mi=…&ml=…). */
+export interface MnistSettings {
+  readonly specs: readonly string[];
+  readonly iterations: number;
+  readonly slice: SliceModeName;
+}
 export type View = (typeof VIEWS)[number];
 
 export interface Window2 {
@@ -51,6 +72,7 @@ export interface PlaygroundState {
   readonly cursor: number;
   /** Which optimizer the stability map sweeps (index into `optimizers`). */
   readonly stabilityOf: number;
+  readonly mnist: MnistSettings;
 }
 
 /** The seed's figure: four optimizers with its tuned learning rates on x²/20 + y² from (−7, 2). */
@@ -70,6 +92,7 @@ export const DEFAULT_STATE: PlaygroundState = {
   internals: false,
   cursor: 30,
   stabilityOf: 0,
+  mnist: { specs: SEED_MNIST_SPECS, iterations: 2000, slice: "random" },
 };
 
 /** `adam:lr=0.3,beta1=0.9`: the spec `createOptimizer` reads, numbers written to round-trip exactly. */
@@ -198,6 +221,7 @@ export function decodeState(search: string): { state: PlaygroundState; warnings:
   const viewText = params.get("view") ?? "map";
   const view = (VIEWS as readonly string[]).includes(viewText) ? (viewText as View) : "map";
   if (view !== viewText) warnings.push(`URL: view must be one of ${VIEWS.join(", ")}; using map`);
+  const mnist = decodeMnist(params, warnings);
   const cursorValue = Math.round(Number(params.get("k") ?? steps));
   const stabilityValue = Math.round(Number(params.get("sm") ?? 0));
   return {
@@ -214,9 +238,41 @@ export function decodeState(search: string): { state: PlaygroundState; warnings:
       stabilityOf: Number.isFinite(stabilityValue)
         ? clamp(stabilityValue, 0, Math.max(0, optimizers.length - 1))
         : 0,
+      mnist,
     },
     warnings,
   };
+}
+
+/** The MNIST tab's part of a URL: mo= specs (repeated), mi= updates, ml= slice mode. Never throws. */
+function decodeMnist(params: URLSearchParams, warnings: string[]): MnistSettings {
+  const defaults = DEFAULT_STATE.mnist;
+  let specs = defaults.specs;
+  if (params.has("mo")) {
+    const kept: string[] = [];
+    for (const raw of params.getAll("mo").slice(0, MAX_MNIST_OPTIMIZERS)) {
+      if (raw.trim() === "") continue;
+      try {
+        kept.push(specOf(entryFromSpec(raw.trim())));
+      } catch (error) {
+        warnings.push(`URL: MNIST optimizer dropped: ${message(error)}`);
+      }
+    }
+    if (params.getAll("mo").length > MAX_MNIST_OPTIMIZERS)
+      warnings.push(`URL: at most ${MAX_MNIST_OPTIMIZERS} MNIST optimizers; the rest were dropped`);
+    if (kept.length > 0) specs = kept;
+  }
+  let iterations = defaults.iterations;
+  const mi = params.get("mi");
+  if (mi !== null) {
+    const value = Math.round(Number(mi));
+    if (Number.isFinite(value) && value >= 1) iterations = Math.min(MAX_MNIST_ITERATIONS, value);
+    else warnings.push(`URL: mi must be a whole number in [1, ${MAX_MNIST_ITERATIONS}]; using ${iterations}`);
+  }
+  const ml = params.get("ml") ?? defaults.slice;
+  const slice = (SLICE_MODES as readonly string[]).includes(ml) ? (ml as SliceModeName) : defaults.slice;
+  if (slice !== ml) warnings.push(`URL: ml must be one of ${SLICE_MODES.join(", ")}; using ${slice}`);
+  return { specs, iterations, slice };
 }
 
 /** The URL query string of a state (`?f=quadratic&start=-7,2&o=sgd:lr=0.95&…`). */
@@ -234,6 +290,12 @@ export function encodeState(state: PlaygroundState): string {
   if (state.internals) params.set("internals", "1");
   if (state.cursor !== state.steps) params.set("k", String(state.cursor));
   if (state.stabilityOf !== 0) params.set("sm", String(state.stabilityOf));
+  const mnist = state.mnist;
+  const defaults = DEFAULT_STATE.mnist;
+  if (mnist.specs.join("\n") !== defaults.specs.join("\n"))
+    for (const spec of mnist.specs) params.append("mo", spec);
+  if (mnist.iterations !== defaults.iterations) params.set("mi", String(mnist.iterations));
+  if (mnist.slice !== defaults.slice) params.set("ml", mnist.slice);
   return `?${params.toString()}`;
 }
 

@@ -77,6 +77,22 @@ export class SurfaceView {
     this.controls.addEventListener("change", () => this.render());
   }
 
+  /** Moves the camera towards (factor < 1) or away from the target. */
+  zoom(factor: number): void {
+    const offset = this.camera.position.clone().sub(this.controls.target).multiplyScalar(factor);
+    this.camera.position.copy(this.controls.target).add(offset);
+    this.controls.update();
+    this.render();
+  }
+
+  /** The starting camera. */
+  resetCamera(): void {
+    this.camera.position.set(0.85, 1.4, 1.55);
+    this.controls.target.set(0, 0.05, 0);
+    this.controls.update();
+    this.render();
+  }
+
   /** Maps a landscape point to scene coordinates (x right, y up, z towards the viewer). */
   private toScene(x: number, y: number, f: number): [number, number, number] {
     const w = this.window as Window2;
