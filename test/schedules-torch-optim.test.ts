@@ -355,6 +355,26 @@ describe("schedules", () => {
     }
   });
 
+  it("a function schedule drives Schedule-Free one count ahead too: warmup-constant ≡ its built-in warmup", () => {
+    for (const id of ["schedule-free-adamw", "schedule-free-sgd"]) {
+      const builtIn = runTrajectory({
+        optimizer: createOptimizer({ id, hp: { lr: 0.01, warmupSteps: 7 } }),
+        landscape: quadratic,
+        steps: 20,
+      });
+      const driven = runTrajectory({
+        optimizer: createOptimizer({ id, hp: { lr: 0.01 } }),
+        landscape: quadratic,
+        steps: 20,
+        schedule: "warmup-constant:peak=0.01,warmup=7",
+      });
+      expect(Array.from(driven.iterates), id).toEqual(Array.from(builtIn.iterates));
+      expect(Array.from(driven.evaluation?.iterates ?? []), id).toEqual(
+        Array.from(builtIn.evaluation?.iterates ?? []),
+      );
+    }
+  });
+
   it("CyclicLR gives torch SGD without momentum a momentum, as torch does", () => {
     const t = runTrajectory({
       optimizer: createOptimizer("torch-sgd:lr=0.01"),

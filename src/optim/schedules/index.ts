@@ -72,7 +72,10 @@ export interface Schedule {
    * construction-time effect (epoch 0), function schedules their value at count 0.
    */
   init(optimizerState: Readonly<OptimizerState>): ScheduleState;
-  /** Writes the values of the next step into the optimizer state (`lr`, and the cycled momentum / β₁). */
+  /**
+   * Writes the values of the next step into the optimizer state (`lr`, the cycled momentum / β₁, and — for a function
+   * schedule and an optimizer that keeps it — `lrNext`, the value one count ahead); returns the fields written.
+   */
   apply(state: ScheduleState, optimizerState: OptimizerState): Driven[];
   /** After an optimizer step: torch's `scheduler.step()` (`step(metric)` for ReduceLROnPlateau), optax's count + 1. */
   advance(state: ScheduleState, metric?: number): void;
@@ -171,7 +174,9 @@ function functionSchedule(id: string, options: Record<string, unknown>, fn: Coun
     },
     apply(state, optimizerState) {
       optimizerState.lr = state.group.lr;
-      return ["lr"];
+      if (typeof optimizerState.lrNext !== "number") return ["lr"];
+      optimizerState.lrNext = fn((state.rule.count as number) + 1);
+      return ["lr", "lrNext"];
     },
     advance(state) {
       const count = (state.rule.count as number) + 1;

@@ -50,5 +50,8 @@ export interface ScheduleState {
   rule: RuleState;
 }
 
-/** The optimizer fields a schedule writes: `lr`, and `momentum` or `beta1` when it cycles them. */
-export type Driven = "lr" | "momentum" | "beta1";
+/**
+ * The optimizer fields a schedule writes: `lr`, `momentum` or `beta1` when it cycles them, and `lrNext` (the value one
+ * count ahead) for optimizers that read it — Schedule-Free's averaging weight, which optax evaluates at count k + 1.
+ */
+export type Driven = "lr" | "momentum" | "beta1" | "lrNext";
