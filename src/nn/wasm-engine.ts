@@ -1,4 +1,4 @@
-import type { FloatArray, OptimizerState } from "../optim/types.js";
+import type { FloatArray, Optimizer, OptimizerState } from "../optim/types.js";
 import { InputRangeError } from "../util/errors.js";
 import type { BatchEngine, BatchEngineFactory } from "./engine.js";
 import { instantiateKernels, KernelArena } from "./kernels/wasm-kernels.js";
@@ -6,8 +6,9 @@ import { simdStep } from "./kernels/wasm-optimizers.js";
 import { networkLayout } from "./layout.js";
 import type { CrossEntropy } from "./reference-kernels.js";
 
-/** Optimizer state floats reserved per network in kernel memory (Adam needs 2 arrays, AMSGrad 3). */
-const STATE_ARRAYS_PER_NETWORK = 3;
+/** Optimizer state floats reserved per network in kernel memory, in parameter-sized arrays (Adam needs 2, AMSGrad 3,
+ * Adan, Prodigy and Schedule-Free AdamW 4, Cautious(Schedule-Free AdamW) 5). */
+const STATE_ARRAYS_PER_NETWORK = 6;
 
 /**
  * The fast engine: the book's network on WebAssembly SIMD kernels (float32), every buffer in the
@@ -263,7 +264,7 @@ export function createWasmEngineFactory(module: WebAssembly.Module): BatchEngine
         const relocatedStates = new WeakSet<OptimizerState>();
         const inMemory = (array: FloatArray) =>
           array instanceof Float32Array && array.buffer === kernels.memory.buffer;
-        return {
+        const accelerated: Optimizer = {
           id: optimizer.id,
           hp: optimizer.hp,
           meta: optimizer.meta,
@@ -294,6 +295,13 @@ export function createWasmEngineFactory(module: WebAssembly.Module): BatchEngine
             }
           },
         };
+        // Schedule-Free's x and ASGD's average are where the loss is evaluated: the plain loop computes them.
+        const evaluationPoint = optimizer.evaluationPoint;
+        if (evaluationPoint !== undefined) {
+          accelerated.evaluationPoint = (params, state, out) =>
+            evaluationPoint.call(optimizer, params, state, out);
+        }
+        return accelerated;
       },
     };
     return engine;

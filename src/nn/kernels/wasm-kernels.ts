@@ -3,9 +3,12 @@
  * as a typed object. Loading is the caller's business (Node reads the file, a browser fetches it), so
  * this module only turns compiled bytes or a `WebAssembly.Module` into kernels over a fresh memory.
  */
+import type { StepKernelExports } from "./simd-steps.gen.js";
+
 type Ptr = number;
 
-export interface KernelExports {
+/** The kernel module's exports: products, the sparse first layer and (generated) the optimizer steps. */
+export interface KernelExports extends StepKernelExports {
   readonly memory: WebAssembly.Memory;
   gemm_nn(
     a: Ptr,
@@ -70,38 +73,6 @@ export interface KernelExports {
     dw: Ptr,
     ldw: number,
     n: number,
-  ): void;
-  sgd_f32(p: Ptr, g: Ptr, n: number, lr: number): void;
-  momentum_f32(p: Ptr, g: Ptr, v: Ptr, n: number, lr: number, mu: number): void;
-  nesterov_f32(p: Ptr, g: Ptr, v: Ptr, n: number, lr: number, mu: number): void;
-  adagrad_f32(p: Ptr, g: Ptr, h: Ptr, n: number, lr: number, eps: number): void;
-  rmsprop_f32(p: Ptr, g: Ptr, h: Ptr, n: number, lr: number, rho: number, eps: number): void;
-  adam_book_f32(
-    p: Ptr,
-    g: Ptr,
-    m: Ptr,
-    v: Ptr,
-    n: number,
-    lrT: number,
-    b1c: number,
-    b2c: number,
-    eps: number,
-  ): void;
-  adam_torch_f32(
-    p: Ptr,
-    g: Ptr,
-    m: Ptr,
-    v: Ptr,
-    n: number,
-    sign: number,
-    coupled: number,
-    shrink: number,
-    b1c: number,
-    beta2: number,
-    b2c: number,
-    negStep: number,
-    bc2Sqrt: number,
-    eps: number,
   ): void;
 }
 
