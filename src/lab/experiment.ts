@@ -96,6 +96,17 @@ export interface Experiment {
 }
 
 export const MAX_EXPERIMENT_STEPS = 100_000;
+/**
+ * Most rows of a variants figure: each row is a panel of up to 12 optimizers; 24 rows already make a figure
+ * taller than any screen (≈ 7 000 px), and the variants figure once took 5 GB with many rows × long runs.
+ */
+export const MAX_EXPERIMENT_VARIANTS = 24;
+/**
+ * Most iterates one figure may compute and draw, Σ over its runs of (steps + 1). Each iterate costs about
+ * 100 bytes kept (the trajectory, the [x, y] pair, its distance) plus its share of the SVG path: 10⁶ iterates are
+ * ≈ 100 MB of heap and a 15 MB SVG that resvg still renders in seconds — 10 optimizers × 100 000 steps.
+ */
+export const MAX_FIGURE_POINTS = 1_000_000;
 const KEYS = [
   "$schema",
   "figure",
@@ -217,6 +228,16 @@ export function parseExperiment(value: unknown, source = "experiment"): Experime
       if (typeof entry.label !== "string") fail(`${where}.label`, "must be a string", entry.label, "type");
       return { label: entry.label, optimizers: optimizerList(`${where}.optimizers`, entry.optimizers) };
     });
+  }
+  if (variants !== undefined && variants.length > MAX_EXPERIMENT_VARIANTS)
+    fail(at("variants"), `must hold at most ${MAX_EXPERIMENT_VARIANTS} rows`, variants.length);
+  const runs = optimizers.length + (variants ?? []).reduce((n, variant) => n + variant.optimizers.length, 0);
+  if (runs * (steps + 1) > MAX_FIGURE_POINTS) {
+    fail(
+      at("steps"),
+      `× runs must stay within the figure budget of ${MAX_FIGURE_POINTS} iterates (${runs} runs × ${steps + 1} iterates)`,
+      steps,
+    );
   }
   if ((figure === "trajectories" || figure === "losses") && optimizers.length === 0) {
     fail(at("optimizers"), `must name at least one optimizer for the ${figure} figure`, value.optimizers);

@@ -165,6 +165,43 @@ export function prepareOutputFile(path: string, flag = "--out"): string {
   return path;
 }
 
+/**
+ * CSV as optlab writes it: a cell holding a non-finite number (`NaN`, `Infinity`, `-Infinity`, as `String(x)`
+ * writes them) is left empty, the way the JSON beside it writes `null` — so the two files say the same thing and a
+ * spreadsheet reads "no value" instead of the text "NaN". Quoted cells are left as they are.
+ */
+export function csvWithEmptyNonFinite(text: string): string {
+  let out = "";
+  let cell = "";
+  let quoted = false;
+  let inQuotes = false;
+  const flush = () => {
+    out += !quoted && (cell === "NaN" || cell === "Infinity" || cell === "-Infinity") ? "" : cell;
+    cell = "";
+    quoted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inQuotes) {
+      cell += c;
+      if (c === '"') inQuotes = false;
+    } else if (c === '"') {
+      cell += c;
+      quoted = true;
+      inQuotes = true;
+    } else if (c === "," || c === "\n") {
+      flush();
+      out += c;
+    } else cell += c;
+  }
+  flush();
+  return out;
+}
+
+function forDisk(path: string, data: string | Uint8Array): string | Uint8Array {
+  return typeof data === "string" && path.endsWith(".csv") ? csvWithEmptyNonFinite(data) : data;
+}
+
 /** A temporary name beside `path`, unique to this process and call. */
 function temporaryBeside(path: string): string {
   return join(dirname(path), `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.partial`);
@@ -179,7 +216,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   ensureFolder(dirname(path));
   const temporary = temporaryBeside(path);
   try {
-    writeFileSync(temporary, data);
+    writeFileSync(temporary, forDisk(path, data));
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
@@ -206,11 +243,18 @@ export function writeFilesTogether(folder: string, entries: readonly FileEntry[]
       const path = join(folder, entry.name);
       const temporary = temporaryBeside(path);
       written.push({ temporary, path });
-      writeFileSync(temporary, entry.data);
+      writeFileSync(temporary, forDisk(path, entry.data));
     }
   } catch (error) {
     for (const { temporary } of written) rmSync(temporary, { force: true });
     throw pathError("write", written.at(-1)?.path ?? folder, error);
+  }
+  // A target that is a folder would be moved aside or refused half-way: refuse it before anything is renamed.
+  for (const { path } of written) {
+    if (statOrNull(path)?.isDirectory()) {
+      for (const { temporary } of written) rmSync(temporary, { force: true });
+      throw new InputRangeError(`cannot write ${show(path)}: it is a folder`);
+    }
   }
   // Files being replaced are kept aside until every rename succeeded.
   const renamed: { path: string; previous: string | null }[] = [];
