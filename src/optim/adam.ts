@@ -74,11 +74,20 @@ export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
       const t = ++state.t;
       const lrT = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
       const { m, v } = state;
+      // m and v are used as stored: rounded to float32 when the state is float32 (what re-reading them would give),
+      // without re-reading them after the stores (V8 cannot tell the arrays apart, so it would load them again).
+      const single = m instanceof Float32Array;
       for (let i = 0; i < params.length; i++) {
         const g = grads[i];
-        m[i] += oneMinusBeta1 * (g - m[i]);
-        v[i] += oneMinusBeta2 * (g * g - v[i]);
-        params[i] -= (lrT * m[i]) / (Math.sqrt(v[i]) + BOOK_EPS);
+        let mi = m[i] + oneMinusBeta1 * (g - m[i]);
+        let vi = v[i] + oneMinusBeta2 * (g * g - v[i]);
+        if (single) {
+          mi = Math.fround(mi);
+          vi = Math.fround(vi);
+        }
+        m[i] = mi;
+        v[i] = vi;
+        params[i] -= (lrT * mi) / (Math.sqrt(vi) + BOOK_EPS);
       }
     },
   };

@@ -119,12 +119,20 @@ function adamCore(
     const negativeStepSize = -(lr / (1 - beta1 ** t));
     const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
     const { m, v } = state;
+    // m and v are used as stored (rounded when the state is float32), never re-read after a store: see adam.ts.
+    const single = m instanceof Float32Array;
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
       const g = sign * grads[i] + coupled * p;
-      m[i] += oneMinusBeta1 * (g - m[i]);
-      v[i] = beta2 * v[i] + oneMinusBeta2 * g * g;
-      params[i] = p * shrink + (negativeStepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
+      let mi = m[i] + oneMinusBeta1 * (g - m[i]);
+      let vi = beta2 * v[i] + oneMinusBeta2 * g * g;
+      if (single) {
+        mi = Math.fround(mi);
+        vi = Math.fround(vi);
+      }
+      m[i] = mi;
+      v[i] = vi;
+      params[i] = p * shrink + (negativeStepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
     }
   };
   const withMaximum = (params: FloatArray, grads: FloatArray, state: TorchAdamState) => {
@@ -135,13 +143,21 @@ function adamCore(
     const negativeStepSize = -(lr / (1 - beta1 ** t));
     const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
     const { m, v, vMax } = state;
+    const single = m instanceof Float32Array;
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
       const g = sign * grads[i] + coupled * p;
-      m[i] += oneMinusBeta1 * (g - m[i]);
-      v[i] = beta2 * v[i] + oneMinusBeta2 * g * g;
-      vMax[i] = Math.max(vMax[i], v[i]);
-      params[i] = p * shrink + (negativeStepSize * m[i]) / (Math.sqrt(vMax[i]) / bc2Sqrt + eps);
+      let mi = m[i] + oneMinusBeta1 * (g - m[i]);
+      let vi = beta2 * v[i] + oneMinusBeta2 * g * g;
+      if (single) {
+        mi = Math.fround(mi);
+        vi = Math.fround(vi);
+      }
+      const top = Math.max(vMax[i], vi);
+      m[i] = mi;
+      v[i] = vi;
+      vMax[i] = top;
+      params[i] = p * shrink + (negativeStepSize * mi) / (Math.sqrt(top) / bc2Sqrt + eps);
     }
   };
   return {
