@@ -5,30 +5,39 @@
  * readable. The path points use the same transform and sit just above the surface.
  */
 
-import { interpolateTurbo } from "d3";
+import { interpolateTurbo, ticks } from "d3";
 import {
   AmbientLight,
+  ArrowHelper,
   BufferAttribute,
   BufferGeometry,
+  CanvasTexture,
   Color,
+  ConeGeometry,
   DirectionalLight,
   DoubleSide,
-  Line,
+  Group,
   LineBasicMaterial,
+  LineSegments,
   Mesh,
   MeshBasicMaterial,
   MeshLambertMaterial,
   PerspectiveCamera,
-  Points,
-  PointsMaterial,
   Scene,
   SphereGeometry,
+  Sprite,
+  SpriteMaterial,
   Vector2,
+  Vector3,
   WebGLRenderer,
 } from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
+import { Line2 } from "three/examples/jsm/lines/Line2.js";
+import { LineGeometry } from "three/examples/jsm/lines/LineGeometry.js";
+import { LineMaterial } from "three/examples/jsm/lines/LineMaterial.js";
 import type { Landscape } from "../../src/landscapes/index.js";
 import type { PathRun } from "./compute.js";
+import { shortNumber } from "./dom.js";
 import { type SampledLandscape, sampleLandscape } from "./landscape-grid.js";
 import type { Window2 } from "./state.js";
 
@@ -48,6 +57,25 @@ function softwareWebGL(): boolean {
   return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
 }
 const HEIGHT = 0.5;
+/** Pieces per step of a path on the surface (their heights follow f between the iterates). */
+const SUB = 6;
+
+/** A text label facing the camera (a sprite with a canvas texture). */
+function label(text: string, x: number, y: number, z: number): Sprite {
+  const canvas = document.createElement("canvas");
+  canvas.width = 128;
+  canvas.height = 32;
+  const ctx = canvas.getContext("2d") as CanvasRenderingContext2D;
+  ctx.font = "22px sans-serif";
+  ctx.fillStyle = "#222";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  ctx.fillText(text, 64, 16);
+  const sprite = new Sprite(new SpriteMaterial({ map: new CanvasTexture(canvas), depthTest: false }));
+  sprite.position.set(x, y, z);
+  sprite.scale.set(0.16, 0.04, 1);
+  return sprite;
+}
 
 export class SurfaceView {
   private readonly renderer: WebGLRenderer;
@@ -59,7 +87,19 @@ export class SurfaceView {
   private key = "";
   private landscape: Landscape | null = null;
   private window: Window2 | null = null;
-  private paths: { line: Line; head: Mesh; positions: Float32Array; stepsRun: number }[] = [];
+  /** Per run: a thick line (Line2) following the surface, its head, and where it left the window (if it did). */
+  private paths: {
+    line: Line2;
+    head: Mesh;
+    exit: Mesh | null;
+    /** Scene positions of iterate k (inside the window) at positions[3k…]. */
+    positions: Float32Array;
+    /** Iterates drawn: up to the last one inside the window. */
+    inside: number;
+  }[] = [];
+  private readonly axes = new Group();
+  private readonly arrows = new Group();
+  private arrowsKey = "";
 
   constructor(readonly canvas: HTMLCanvasElement) {
     // Software GL (no GPU): no antialiasing and 0.75 of the pixels, which keeps playback near 50 fps here.
@@ -174,60 +214,200 @@ export class SurfaceView {
     runs: readonly PathRun[],
     cursor: number,
     version: number,
+    arrows = false,
   ): void {
     const key = `${window.x.join()},${window.y.join()}`;
     if (landscape !== this.landscape || key !== this.key) {
       this.key = key;
       this.rebuildSurface(landscape, window);
+      this.rebuildAxes();
       this.pathsVersion = -1;
+      this.arrowsKey = "";
+    }
+    const arrowsKey = arrows ? key : "";
+    if (arrowsKey !== this.arrowsKey) {
+      this.arrowsKey = arrowsKey;
+      this.rebuildArrows(arrows);
     }
     if (version !== this.pathsVersion) {
       this.pathsVersion = version;
       this.rebuildPaths(runs);
     }
     for (const path of this.paths) {
-      const last = Math.max(0, Math.min(cursor, path.stepsRun));
-      path.line.geometry.setDrawRange(0, last + 1);
+      const last = Math.max(0, Math.min(cursor, path.inside));
+      // Line2 draws one instance per segment, SUB segments per step.
+      (path.line.geometry as LineGeometry).instanceCount = last * SUB;
       path.head.position.set(
         path.positions[3 * last],
         path.positions[3 * last + 1],
         path.positions[3 * last + 2],
       );
+      if (path.exit) path.exit.visible = cursor > path.inside;
     }
     this.render();
   }
 
+  /** Axes on the base of the box: x and y ticks along two edges, f ticks on a vertical edge. */
+  private rebuildAxes(): void {
+    for (const child of [...this.axes.children]) {
+      this.axes.remove(child);
+      if (child instanceof Sprite) {
+        child.material.map?.dispose();
+        child.material.dispose();
+      }
+    }
+    const w = this.window as Window2;
+    const box = new Float32Array([
+      -0.5,
+      0,
+      0.5,
+      0.5,
+      0,
+      0.5,
+      0.5,
+      0,
+      0.5,
+      0.5,
+      0,
+      -0.5,
+      0.5,
+      0,
+      -0.5,
+      -0.5,
+      0,
+      -0.5,
+      -0.5,
+      0,
+      -0.5,
+      -0.5,
+      0,
+      0.5,
+      -0.5,
+      0,
+      -0.5,
+      -0.5,
+      HEIGHT,
+      -0.5,
+    ]);
+    const frame = new BufferGeometry();
+    frame.setAttribute("position", new BufferAttribute(box, 3));
+    this.axes.add(new LineSegments(frame, new LineBasicMaterial({ color: "#444444" })));
+    for (const t of ticks(w.x[0], w.x[1], 5)) {
+      const [sx] = this.toScene(t, w.y[0], Number.NaN);
+      this.axes.add(label(shortNumber(t), sx, -0.02, 0.58));
+    }
+    for (const t of ticks(w.y[0], w.y[1], 5)) {
+      const [, , sz] = this.toScene(w.x[0], t, Number.NaN);
+      this.axes.add(label(shortNumber(t), -0.6, -0.02, sz));
+    }
+    this.axes.add(label("x", 0, -0.09, 0.64), label("y", -0.68, -0.09, 0));
+    const { lo, scale, top } = this.heights;
+    for (const h of [0, 0.5, 1]) {
+      const f = lo + scale * Math.expm1(h * top);
+      this.axes.add(label(`f ${shortNumber(f)}`, -0.62, HEIGHT * h, -0.5));
+    }
+    if (!this.scene.children.includes(this.axes)) this.scene.add(this.axes);
+  }
+
+  /** −∇f as arrows lying on the surface (the map's gradient arrows, 9 × 9). */
+  private rebuildArrows(on: boolean): void {
+    for (const child of [...this.arrows.children]) {
+      this.arrows.remove(child);
+      (child as ArrowHelper).dispose();
+    }
+    if (!on || this.landscape === null || this.window === null) return;
+    const w = this.window;
+    const p = new Float64Array(2);
+    const g = new Float64Array(2);
+    const n = 9;
+    const found: { x: number; y: number; gx: number; gy: number; norm: number }[] = [];
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++) {
+        p[0] = w.x[0] + ((i + 0.5) * (w.x[1] - w.x[0])) / n;
+        p[1] = w.y[0] + ((j + 0.5) * (w.y[1] - w.y[0])) / n;
+        this.landscape.grad(p, g);
+        const norm = Math.hypot(g[0], g[1]);
+        if (Number.isFinite(norm) && norm > 0) found.push({ x: p[0], y: p[1], gx: g[0], gy: g[1], norm });
+      }
+    const largest = Math.max(...found.map((a) => a.norm));
+    for (const a of found) {
+      const f = this.landscape.f(Float64Array.of(a.x, a.y));
+      const [sx, sy, sz] = this.toScene(a.x, a.y, f);
+      // Scene x follows x, scene z follows −y: −∇f points (−g_x, +g_y) in scene x, z.
+      const direction = new Vector3(-a.gx / (w.x[1] - w.x[0]), 0, a.gy / (w.y[1] - w.y[0])).normalize();
+      const length = 0.07 * Math.sqrt(a.norm / largest) + 0.01;
+      this.arrows.add(
+        new ArrowHelper(direction, new Vector3(sx, sy + 0.01, sz), length, 0x222222, 0.02, 0.012),
+      );
+    }
+    if (!this.scene.children.includes(this.arrows)) this.scene.add(this.arrows);
+  }
+
   private pathsVersion = -1;
 
+  /**
+   * Thick lines (Line2, 4 px) that follow the surface: each step is cut into SUB pieces whose heights are f on the
+   * way, so the path lies on the surface instead of cutting through it. A path that leaves the window stops at its
+   * last iterate inside and gets a red cone there, shown once the timeline passes it.
+   */
   private rebuildPaths(runs: readonly PathRun[]): void {
-    for (const { line, head } of this.paths) {
+    for (const { line, head, exit } of this.paths) {
       this.scene.remove(line, head);
       line.geometry.dispose();
-      (line.material as LineBasicMaterial).dispose();
-      for (const child of line.children) ((child as Points).material as PointsMaterial).dispose();
+      line.material.dispose();
       (head.material as MeshBasicMaterial).dispose();
+      if (exit) {
+        this.scene.remove(exit);
+        (exit.material as MeshBasicMaterial).dispose();
+      }
     }
     this.paths = [];
+    const w = this.window as Window2;
+    const landscape = this.landscape as Landscape;
+    const inWindow = (x: number, y: number) =>
+      Number.isFinite(x) && Number.isFinite(y) && x >= w.x[0] && x <= w.x[1] && y >= w.y[0] && y <= w.y[1];
+    const p = new Float64Array(2);
+    const size = this.renderer.getSize(this.sizeScratch);
     for (const run of runs) {
       const t = run.trajectory;
       if (t === null) continue;
-      const positions = new Float32Array((t.stepsRun + 1) * 3);
-      for (let k = 0; k <= t.stepsRun; k++) {
+      let inside = 0;
+      while (inside < t.stepsRun && inWindow(t.iterates[2 * inside + 2], t.iterates[2 * inside + 3]))
+        inside++;
+      if (!inWindow(t.iterates[0], t.iterates[1])) inside = 0;
+      const positions = new Float32Array((inside + 1) * 3);
+      const line: number[] = [];
+      for (let k = 0; k <= inside; k++) {
         const [sx, sy, sz] = this.toScene(t.iterates[2 * k], t.iterates[2 * k + 1], t.loss[k]);
-        positions[3 * k] = Math.max(-0.6, Math.min(0.6, sx));
-        positions[3 * k + 1] = sy + 0.012;
-        positions[3 * k + 2] = Math.max(-0.6, Math.min(0.6, sz));
+        positions.set([sx, sy + 0.012, sz], 3 * k);
+        if (k === inside) {
+          line.push(sx, sy + 0.012, sz);
+          break;
+        }
+        for (let s = 0; s < SUB; s++) {
+          const u = s / SUB;
+          p[0] = t.iterates[2 * k] + u * (t.iterates[2 * k + 2] - t.iterates[2 * k]);
+          p[1] = t.iterates[2 * k + 1] + u * (t.iterates[2 * k + 3] - t.iterates[2 * k + 1]);
+          const [qx, qy, qz] = this.toScene(p[0], p[1], landscape.f(p));
+          line.push(qx, qy + 0.012, qz);
+        }
       }
-      const geometry = new BufferGeometry();
-      geometry.setAttribute("position", new BufferAttribute(positions, 3));
-      const line = new Line(geometry, new LineBasicMaterial({ color: run.color }));
-      // The dots share the line's geometry, so its draw range cuts both.
-      line.add(
-        new Points(geometry, new PointsMaterial({ color: run.color, size: 4, sizeAttenuation: false })),
-      );
+      if (line.length < 6) line.push(line[0], line[1], line[2]);
+      const geometry = new LineGeometry();
+      geometry.setPositions(line);
+      const material = new LineMaterial({ color: run.color, linewidth: 4 });
+      material.resolution.set(size.x, size.y);
+      const line2 = new Line2(geometry, material);
       const head = new Mesh(this.headGeometry, new MeshBasicMaterial({ color: run.color }));
-      this.scene.add(line, head);
-      this.paths.push({ line, head, positions, stepsRun: t.stepsRun });
+      let exit: Mesh | null = null;
+      if (inside < t.stepsRun) {
+        exit = new Mesh(this.exitGeometry, new MeshBasicMaterial({ color: "#D55E00" }));
+        exit.position.set(positions[3 * inside], positions[3 * inside + 1] + 0.03, positions[3 * inside + 2]);
+        exit.rotation.x = Math.PI;
+        this.scene.add(exit);
+      }
+      this.scene.add(line2, head);
+      this.paths.push({ line: line2, head, exit, positions, inside });
     }
   }
 
@@ -239,10 +419,12 @@ export class SurfaceView {
       this.renderer.setSize(width, height, false);
       this.camera.aspect = width / height;
       this.camera.updateProjectionMatrix();
+      for (const path of this.paths) path.line.material.resolution.set(width, height);
     }
     this.renderer.render(this.scene, this.camera);
   }
 
   private readonly sizeScratch = new Vector2();
-  private readonly headGeometry = new SphereGeometry(0.014, 12, 8);
+  private readonly headGeometry = new SphereGeometry(0.016, 12, 8);
+  private readonly exitGeometry = new ConeGeometry(0.018, 0.05, 10);
 }

@@ -325,6 +325,7 @@ export class Views {
         this.host.runs(),
         this.state.cursor,
         this.host.runVersion(),
+        this.state.arrows,
       );
       byId("surface").setAttribute(
         "aria-label",
