@@ -80,10 +80,24 @@ const ODD: ConvNetConfig = {
   weightDecayLambda: 0.01,
 };
 
+/** The fused conv + 2×2 pool path off its usual shape: 5 filters (one partial block of 8), 2×2 filters, an odd map width. */
+const FUSED_ODD: ConvNetConfig = {
+  ...ODD,
+  height: 9,
+  width: 8,
+  filters: 5,
+  filterSize: 2,
+  stride: 1,
+  pad: 0,
+  poolSize: 2,
+  poolStride: 2,
+};
+
 describe("the WebAssembly conv engine", () => {
   for (const [name, config, m] of [
     ["the book's network (batch 7)", BOOK_CONV_NETWORK, 7],
     ["odd sizes, stride 2, padding, overlapping pools, weight decay (batch 5)", ODD, 5],
+    ["the fused 2×2 pool with 5 filters of 2×2 on 9×8 images (batch 3)", FUSED_ODD, 3],
   ] as const) {
     it(`computes the loss and every gradient like the plain TypeScript reference, within float32 rounding: ${name}`, () => {
       const fast = createConvEngineFactory(module)(config, 1, m);

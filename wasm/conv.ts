@@ -1,3 +1,5 @@
+import { ZERO } from "./simd";
+
 // ---------------------------------------------------------------------------------------------------
 // The book's SimpleConvNet (ch. 7) on the dense products of dense.ts: the convolution is im2col + gemm_nn
 // (bias and ReLU fused), its weight gradient gemm_tn over the columns, and max-pooling runs here, vectorised
@@ -51,14 +53,13 @@ export function im2col(
 }
 
 // Max-pooling of y (m images × H × W positions × F channels, HWC) into out (m × F × PH × PW, the book's
-// order), window PK × PK with stride PS; argmax[o] is the index into y of the window's first maximum
-// (row-major window order, numpy's argmax). Four channels at a time.
+// order), window PK × PK with stride PS; argmax[o] is the position (row of y and of the im2col matrix) of the
+// window's first maximum (row-major window order, numpy's argmax). Four channels at a time.
 export function maxpool_forward(
   y: usize, m: i32, F: i32, H: i32, W: i32, PK: i32, PS: i32, PH: i32, PW: i32,
   out: usize, argmax: usize,
 ): void {
   const plane = PH * PW;
-  const lanes = i32x4(0, 1, 2, 3);
   for (let n = 0; n < m; n++) {
     for (let py = 0; py < PH; py++) {
       for (let px = 0; px < PW; px++) {
@@ -67,9 +68,9 @@ export function maxpool_forward(
           let where = i32x4.splat(0);
           for (let ky = 0; ky < PK; ky++) {
             for (let kx = 0; kx < PK; kx++) {
-              const index = ((n * H + py * PS + ky) * W + px * PS + kx) * F + f;
-              const v = v128.load(y + <usize>index * 4);
-              const at = i32x4.add(i32x4.splat(index), lanes);
+              const row = (n * H + py * PS + ky) * W + px * PS + kx;
+              const v = v128.load(y + <usize>(row * F + f) * 4);
+              const at = i32x4.splat(row);
               if (ky == 0 && kx == 0) {
                 best = v;
                 where = at;
@@ -103,12 +104,143 @@ export function maxpool_forward(
   }
 }
 
-// The pooling backward: dy (dyCount floats) = 0, then dy[argmax[o]] += dout[o] for o < count.
-export function maxpool_backward(dout: usize, argmax: usize, count: i32, dy: usize, dyCount: i32): void {
-  memory.fill(dy, 0, <usize>dyCount * 4);
-  for (let o = 0; o < count; o++) {
-    const at = dy + <usize>load<i32>(argmax + <usize>o * 4) * 4;
-    store<f32>(at, load<f32>(at) + load<f32>(dout + <usize>o * 4));
+// The convolution fused with ReLU and a 2×2 / stride-2 max-pool, never writing the feature maps: for each pooled
+// position the four window rows of col (row-major window order) times W (K × F, row stride ldw ≥ F rounded up
+// to 8, zero-padded) plus bias (ldw floats), ReLU, then the maximum of the four with the first maximum's
+// position kept in argmax (as maxpool_forward). Register block: the 4 window rows × 8 filters. Each image's
+// maxima are stored position-major (whole vectors) in tmp / tmpArg (plane × ldw each), then transposed to the
+// channel-major output; the transpose writes ldw channel rows, so pooled and argmax need (ldw − F)·plane
+// floats of slack after the m-th image (earlier images' extra rows are overwritten by the next image's).
+export function conv_relu_pool2(
+  col: usize, ldcol: i32, m: i32, OH: i32, OW: i32, w: usize, ldw: i32, K: i32, F: i32, bias: usize,
+  PH: i32, PW: i32, pooled: usize, argmax: usize, tmp: usize, tmpArg: usize,
+): void {
+  const plane = PH * PW;
+  const rowBytes = <usize>ldcol * 4;
+  for (let n = 0; n < m; n++) {
+    conv_relu_pool2_image(col, rowBytes, n, OH, OW, w, ldw, K, F, bias, PH, PW, tmp, tmpArg);
+    transpose4(tmp, plane, ldw, pooled + <usize>(n * F * plane) * 4);
+    transpose4(tmpArg, plane, ldw, argmax + <usize>(n * F * plane) * 4);
+  }
+}
+
+function conv_relu_pool2_image(
+  col: usize, rowBytes: usize, n: i32, OH: i32, OW: i32, w: usize, ldw: i32, K: i32, F: i32, bias: usize,
+  PH: i32, PW: i32, tmp: usize, tmpArg: usize,
+): void {
+  {
+    for (let py = 0; py < PH; py++) {
+      for (let px = 0; px < PW; px++) {
+        const r0 = (n * OH + 2 * py) * OW + 2 * px;
+        const r1 = r0 + 1;
+        const r2 = r0 + OW;
+        const r3 = r2 + 1;
+        const a0 = col + <usize>r0 * rowBytes;
+        const a1 = a0 + rowBytes;
+        const a2 = col + <usize>r2 * rowBytes;
+        const a3 = a2 + rowBytes;
+        const o = <usize>((py * PW + px) * ldw) * 4;
+        for (let j = 0; j < F; j += 8) {
+          const b0 = v128.load(bias + <usize>j * 4);
+          const b1 = v128.load(bias + <usize>j * 4 + 16);
+          let c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1;
+          let bp = w + <usize>j * 4;
+          for (let p = 0; p < K; p++) {
+            const w0 = v128.load(bp);
+            const w1 = v128.load(bp, 16);
+            const off = <usize>p * 4;
+            const x0 = v128.load32_splat(a0 + off);
+            const x1 = v128.load32_splat(a1 + off);
+            const x2 = v128.load32_splat(a2 + off);
+            const x3 = v128.load32_splat(a3 + off);
+            c00 = f32x4.add(c00, f32x4.mul(x0, w0)); c01 = f32x4.add(c01, f32x4.mul(x0, w1));
+            c10 = f32x4.add(c10, f32x4.mul(x1, w0)); c11 = f32x4.add(c11, f32x4.mul(x1, w1));
+            c20 = f32x4.add(c20, f32x4.mul(x2, w0)); c21 = f32x4.add(c21, f32x4.mul(x2, w1));
+            c30 = f32x4.add(c30, f32x4.mul(x3, w0)); c31 = f32x4.add(c31, f32x4.mul(x3, w1));
+            bp += <usize>ldw * 4;
+          }
+          // ReLU, then the first maximum of the window (strict >, as the reference).
+          let best0 = f32x4.max(c00, ZERO);
+          let best1 = f32x4.max(c01, ZERO);
+          let where0 = i32x4.splat(r0);
+          let where1 = where0;
+          let v0 = f32x4.max(c10, ZERO);
+          let v1 = f32x4.max(c11, ZERO);
+          let at = i32x4.splat(r1);
+          let g0 = f32x4.gt(v0, best0);
+          let g1 = f32x4.gt(v1, best1);
+          best0 = v128.bitselect(v0, best0, g0); where0 = v128.bitselect(at, where0, g0);
+          best1 = v128.bitselect(v1, best1, g1); where1 = v128.bitselect(at, where1, g1);
+          v0 = f32x4.max(c20, ZERO); v1 = f32x4.max(c21, ZERO); at = i32x4.splat(r2);
+          g0 = f32x4.gt(v0, best0); g1 = f32x4.gt(v1, best1);
+          best0 = v128.bitselect(v0, best0, g0); where0 = v128.bitselect(at, where0, g0);
+          best1 = v128.bitselect(v1, best1, g1); where1 = v128.bitselect(at, where1, g1);
+          v0 = f32x4.max(c30, ZERO); v1 = f32x4.max(c31, ZERO); at = i32x4.splat(r3);
+          g0 = f32x4.gt(v0, best0); g1 = f32x4.gt(v1, best1);
+          best0 = v128.bitselect(v0, best0, g0); where0 = v128.bitselect(at, where0, g0);
+          best1 = v128.bitselect(v1, best1, g1); where1 = v128.bitselect(at, where1, g1);
+          const t = o + <usize>j * 4;
+          v128.store(tmp + t, best0);
+          v128.store(tmp + t, best1, 16);
+          v128.store(tmpArg + t, where0);
+          v128.store(tmpArg + t, where1, 16);
+        }
+      }
+    }
+  }
+}
+
+// The convolution's weight and bias gradients straight from the pooled gradient, which is nonzero only at each
+// window's maximum: dW[f, q] = Σ d · col[argmax, q] and db[f] = Σ d over the pooled entries o of filter f with
+// d = dpooled[o] ≠ 0 (already multiplied by the ReLU mask, pooled > 0). dw is F × ldcol (only the first C·K·K
+// columns mean anything), db F floats; both are overwritten. dpooled and argmax are m × F × plane.
+export function conv_pool_weight_grad(
+  col: usize, ldcol: i32, m: i32, F: i32, plane: i32, dpooled: usize, argmax: usize, dw: usize, db: usize,
+): void {
+  const vectors = ldcol >> 2;
+  memory.fill(dw, 0, <usize>(F * ldcol) * 4);
+  memory.fill(db, 0, <usize>F * 4);
+  const rowBytes = <usize>ldcol * 4;
+  for (let n = 0; n < m; n++) {
+    for (let f = 0; f < F; f++) {
+      const base = <usize>((n * F + f) * plane) * 4;
+      const out = dw + <usize>f * rowBytes;
+      let bias: f32 = 0;
+      if (vectors == 7) {
+        // The book's 5×5 filters (25 values, rows of 28): seven accumulators in registers, no branch on d
+        // (about half the pooled gradients are zero, at random: a branch would mispredict).
+        let s0 = v128.load(out), s1 = v128.load(out, 16), s2 = v128.load(out, 32), s3 = v128.load(out, 48);
+        let s4 = v128.load(out, 64), s5 = v128.load(out, 80), s6 = v128.load(out, 96);
+        for (let p = 0; p < plane; p++) {
+          const d = load<f32>(dpooled + base + <usize>p * 4);
+          bias += d;
+          const src = col + <usize>load<i32>(argmax + base + <usize>p * 4) * rowBytes;
+          const dv = f32x4.splat(d);
+          s0 = f32x4.add(s0, f32x4.mul(dv, v128.load(src)));
+          s1 = f32x4.add(s1, f32x4.mul(dv, v128.load(src, 16)));
+          s2 = f32x4.add(s2, f32x4.mul(dv, v128.load(src, 32)));
+          s3 = f32x4.add(s3, f32x4.mul(dv, v128.load(src, 48)));
+          s4 = f32x4.add(s4, f32x4.mul(dv, v128.load(src, 64)));
+          s5 = f32x4.add(s5, f32x4.mul(dv, v128.load(src, 80)));
+          s6 = f32x4.add(s6, f32x4.mul(dv, v128.load(src, 96)));
+        }
+        v128.store(out, s0); v128.store(out, s1, 16); v128.store(out, s2, 32); v128.store(out, s3, 48);
+        v128.store(out, s4, 64); v128.store(out, s5, 80); v128.store(out, s6, 96);
+      } else {
+        for (let p = 0; p < plane; p++) {
+          const d = load<f32>(dpooled + base + <usize>p * 4);
+          if (d == 0) continue;
+          bias += d;
+          const src = col + <usize>load<i32>(argmax + base + <usize>p * 4) * rowBytes;
+          const dv = f32x4.splat(d);
+          for (let v = 0; v < vectors; v++) {
+            const at = <usize>v * 16;
+            v128.store(out + at, f32x4.add(v128.load(out + at), f32x4.mul(dv, v128.load(src + at))));
+          }
+        }
+      }
+      store<f32>(db + <usize>f * 4, load<f32>(db + <usize>f * 4) + bias);
+    }
   }
 }
 

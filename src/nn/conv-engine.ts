@@ -39,7 +39,35 @@ export interface ConvKernelExports extends KernelExports {
     out: Ptr,
     argmax: Ptr,
   ): void;
-  maxpool_backward(dout: Ptr, argmax: Ptr, count: number, dy: Ptr, dyCount: number): void;
+  conv_relu_pool2(
+    col: Ptr,
+    ldcol: number,
+    m: number,
+    OH: number,
+    OW: number,
+    w: Ptr,
+    ldw: number,
+    K: number,
+    F: number,
+    bias: Ptr,
+    PH: number,
+    PW: number,
+    pooled: Ptr,
+    argmax: Ptr,
+    tmp: Ptr,
+    tmpArg: Ptr,
+  ): void;
+  conv_pool_weight_grad(
+    col: Ptr,
+    ldcol: number,
+    m: number,
+    F: number,
+    plane: number,
+    dpooled: Ptr,
+    argmax: Ptr,
+    dw: Ptr,
+    db: Ptr,
+  ): void;
   transpose4(src: Ptr, rows: number, cols: number, dst: Ptr): void;
 }
 
@@ -95,10 +123,12 @@ export const createConvReferenceEngine: ConvBatchEngineFactory = (net, networks,
  *
  *   prepareBatch: im2col of the batch once (shared by every network and both forward passes), rows padded to a
  *                 multiple of 4 floats
- *   forward:      conv = gemm_nn(col, W1ᵀ) + b1, ReLU fused → max-pool (argmax kept) → gemm_nn + b2, ReLU
- *                 → gemm_nn + b3 → softmax cross-entropy
+ *   forward:      conv (col · W1ᵀ + b1) → ReLU → max-pool in one kernel for the book's 2×2/2 pool, the feature
+ *                 maps never stored (other pools: gemm_nn with ReLU fused, then maxpool_forward), the maxima's
+ *                 positions kept → gemm_nn + b2, ReLU → gemm_nn + b3 → softmax cross-entropy
  *   backward:     dW3, db3, dH (W3ᵀ, ReLU mask fused) → dW2 = pooledᵀ·dH, db2, dPooled = dH·W2ᵀ ⊙ (pooled > 0)
- *                 → scatter to the maxima → dW1ᵀ = colᵀ·dConv, db1 (no input gradient: first layer)
+ *                 → dW1, db1 from the nonzero pooled gradients and the im2col rows of their maxima (no feature-map
+ *                 gradient, no input gradient: first layer)
  */
 export function createConvEngineFactory(module: WebAssembly.Module): ConvBatchEngineFactory {
   return (net, networks, maxBatch) => {
@@ -123,16 +153,22 @@ export function createConvEngineFactory(module: WebAssembly.Module): ConvBatchEn
     const x = arena.floats(maxBatch * layout.inputSize);
     const labels = arena.ints(maxBatch);
     const col = arena.floats(maxBatch * positions * ldcol);
-    const w1t = arena.floats(ldcol * F);
-    const dw1t = arena.floats(ldcol * F);
+    const fused = net.poolSize === 2 && net.poolStride === 2;
+    const ldw = Math.ceil(F / 8) * 8; // W1ᵀ and b1 padded with zero filters to whole 8-filter blocks
+    const w1t = arena.floats(patch * ldw);
+    const b1 = arena.floats(ldw);
+    const dw1 = arena.floats(F * ldcol);
+    const plane = layout.pooledHeight * layout.pooledWidth;
+    const poolTmp = arena.floats(plane * ldw);
+    const poolTmpArg = arena.ints(plane * ldw);
+    const slack = (ldw - F) * plane; // conv_relu_pool2 writes whole 8-filter blocks of channel rows
     const transposed = arena.floats(Math.max(flat * hidden, hidden * classes));
     const nets = Array.from({ length: networks }, () => ({
       params: arena.floats(P),
       grads: arena.floats(P),
-      conv: arena.floats(maxBatch * positions * F),
-      dConv: arena.floats(maxBatch * positions * F),
-      pooled: arena.floats(maxBatch * flat),
-      argmax: arena.ints(maxBatch * flat),
+      conv: arena.floats(fused ? 0 : maxBatch * positions * F),
+      pooled: arena.floats(maxBatch * flat + slack),
+      argmax: arena.ints(maxBatch * flat + slack),
       dPooled: arena.floats(maxBatch * flat),
       hidden: arena.floats(maxBatch * hidden),
       dHidden: arena.floats(maxBatch * hidden),
@@ -152,35 +188,57 @@ export function createConvEngineFactory(module: WebAssembly.Module): ConvBatchEn
       // W1 is (filter, patch) in the flat buffer; the product wants patch × filter.
       const w = w1t();
       const w1 = convLayer.weights.offset;
-      for (let f = 0; f < F; f++) for (let q = 0; q < patch; q++) w[q * F + f] = params[w1 + f * patch + q];
-      kernels.gemm_nn(
-        ptr(col()),
-        ldcol,
-        ptr(w),
-        F,
-        ptr(state.conv()),
-        F,
-        m * positions,
-        patch,
-        F,
-        at(params, convLayer.bias),
-        1,
-        0,
-        0,
-      );
-      kernels.maxpool_forward(
-        ptr(state.conv()),
-        m,
-        F,
-        layout.convHeight,
-        layout.convWidth,
-        net.poolSize,
-        net.poolStride,
-        layout.pooledHeight,
-        layout.pooledWidth,
-        ptr(state.pooled()),
-        ptr(state.argmax()),
-      );
+      for (let f = 0; f < F; f++) for (let q = 0; q < patch; q++) w[q * ldw + f] = params[w1 + f * patch + q];
+      b1().set(params.subarray(convLayer.bias.offset, convLayer.bias.offset + F));
+      if (fused) {
+        kernels.conv_relu_pool2(
+          ptr(col()),
+          ldcol,
+          m,
+          layout.convHeight,
+          layout.convWidth,
+          ptr(w),
+          ldw,
+          patch,
+          F,
+          ptr(b1()),
+          layout.pooledHeight,
+          layout.pooledWidth,
+          ptr(state.pooled()),
+          ptr(state.argmax()),
+          ptr(poolTmp()),
+          ptr(poolTmpArg()),
+        );
+      } else {
+        kernels.gemm_nn(
+          ptr(col()),
+          ldcol,
+          ptr(w),
+          ldw,
+          ptr(state.conv()),
+          F,
+          m * positions,
+          patch,
+          F,
+          ptr(b1()),
+          1,
+          0,
+          0,
+        );
+        kernels.maxpool_forward(
+          ptr(state.conv()),
+          m,
+          F,
+          layout.convHeight,
+          layout.convWidth,
+          net.poolSize,
+          net.poolStride,
+          layout.pooledHeight,
+          layout.pooledWidth,
+          ptr(state.pooled()),
+          ptr(state.argmax()),
+        );
+      }
       kernels.gemm_nn(
         ptr(state.pooled()),
         flat,
@@ -330,19 +388,22 @@ export function createConvEngineFactory(module: WebAssembly.Module): ConvBatchEn
           ptr(state.pooled()),
           flat,
         );
-        // Pool and conv: route to the maxima, then dW1ᵀ = colᵀ·dConv (over a multiple of 4 rows), db1.
-        kernels.maxpool_backward(
+        // Conv: dW1, db1 from the nonzero pooled gradients at their maxima.
+        kernels.conv_pool_weight_grad(
+          ptr(col()),
+          ldcol,
+          m,
+          F,
+          layout.pooledHeight * layout.pooledWidth,
           ptr(state.dPooled()),
           ptr(state.argmax()),
-          m * flat,
-          ptr(state.dConv()),
-          m * positions * F,
+          ptr(dw1()),
+          at(grads, convLayer.bias),
         );
-        kernels.gemm_tn(ptr(col()), ldcol, ptr(state.dConv()), F, ptr(dw1t()), F, m * positions, ldcol, F);
-        kernels.col_sum(ptr(state.dConv()), F, m * positions, F, at(grads, convLayer.bias));
-        const dw = dw1t();
+        const dw = dw1();
         const g1 = convLayer.weights.offset;
-        for (let f = 0; f < F; f++) for (let q = 0; q < patch; q++) grads[g1 + f * patch + q] = dw[q * F + f];
+        for (let f = 0; f < F; f++)
+          for (let q = 0; q < patch; q++) grads[g1 + f * patch + q] = dw[f * ldcol + q];
         const lambda = net.weightDecayLambda;
         if (lambda !== 0) {
           for (const layer of layout.layers) {

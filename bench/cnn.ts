@@ -1,0 +1,267 @@
+// `npm run bench:cnn`: one epoch of the book's SimpleConvNet (ch. 7: conv 30×5×5 → ReLU → pool 2×2/2 → 4320→100
+// → ReLU → 100→10 → softmax cross-entropy) on the 60,000 Fashion-MNIST training images, Adam (the book's
+// variant), batch 100, on the WebAssembly SIMD conv engine — the work PyTorch does in
+// ../shared/perf-reference/cnn_torch.py (forward, backward, step per batch; data already in memory).
+//
+// Threads: 1 = the main thread alone; 2 = batch halves: the main thread and one worker each compute the gradient
+// of 50 images, the worker's sum travels through shared memory, the main thread averages and steps.
+// Also measured: 2 independent networks (one epoch each, in two workers), the throughput two cores give
+// when there are several runs to make (a paired comparison, a study's trials).
+//
+//   node build/bench/cnn.js [--threads 1,2] [--images 60000] [--repeat 1] [--independent] [--json]
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { gatherBatch, type ImageSet } from "../src/data/types.js";
+import { median } from "../src/lab/stats.js";
+import { createConvEngineFactory } from "../src/nn/conv-engine.js";
+import { BOOK_CONV_NETWORK, convNetLayout } from "../src/nn/conv-layout.js";
+import { compileKernels, instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
+import { SeededRandom } from "../src/nn/random.js";
+import { createOptimizer } from "../src/optim/index.js";
+import { loadDataset } from "../src/run/datasets.js";
+import { kernelWasmPath } from "../src/run/engines.js";
+
+const BATCH = 100;
+/** float32 GEMM peak of one core here (OpenBLAS, 2048³), from ../shared/notes/performance-facts.md. */
+const OPENBLAS_PEAK_PER_CORE = 83;
+
+/**
+ * Multiply-add flops of one training image (forward + backward, no input gradient of the conv):
+ * conv forward and dW 2·576·25·30 each, affine 1 forward, dW, dX 2·4320·100 each, affine 2 three times 2·100·10.
+ */
+export function flopsPerImage(): number {
+  const layout = convNetLayout(BOOK_CONV_NETWORK);
+  const [conv, hidden, output] = layout.layers;
+  const positions = layout.convHeight * layout.convWidth;
+  const convMacs = positions * conv.fanIn * conv.fanOut;
+  return 2 * (2 * convMacs + 3 * hidden.fanIn * hidden.fanOut + 3 * output.fanIn * output.fanOut);
+}
+
+/** A seeded permutation of 0 … n − 1 (Fisher–Yates), the epoch's order. */
+function permutation(n: number, seed: number): Int32Array {
+  const random = new SeededRandom(seed, 2);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = random.integer(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+interface Shared {
+  readonly control: Int32Array; // [0] = step posted by the main thread, [1] = step finished by the worker
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
+  readonly input: Float32Array;
+  readonly labels: Int32Array;
+}
+
+function sharedBuffers(size: number, rows: number, pixels: number): Shared {
+  return {
+    control: new Int32Array(new SharedArrayBuffer(8)),
+    params: new Float32Array(new SharedArrayBuffer(4 * size)),
+    grads: new Float32Array(new SharedArrayBuffer(4 * size)),
+    input: new Float32Array(new SharedArrayBuffer(4 * rows * pixels)),
+    labels: new Int32Array(new SharedArrayBuffer(4 * rows)),
+  };
+}
+
+/** One epoch on one thread; returns seconds and the last batch loss. */
+function epochAlone(module: WebAssembly.Module, train: ImageSet, images: number, seed: number) {
+  const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, BATCH);
+  engine.params(0).set(engine.initialParameters(seed));
+  const adam = engine.accelerate?.(0, createOptimizer("adam")) ?? createOptimizer("adam");
+  const state = adam.init(engine.layout.size, "float32");
+  const order = permutation(train.count, seed).subarray(0, images);
+  let loss = Number.NaN;
+  const started = performance.now();
+  for (let start = 0; start + BATCH <= images; start += BATCH) {
+    gatherBatch(train, order.subarray(start, start + BATCH), engine.batchInput, engine.batchLabels);
+    engine.prepareBatch(BATCH);
+    loss = engine.gradient(0, BATCH);
+    adam.step(engine.params(0), engine.grads(0), state);
+  }
+  return { seconds: (performance.now() - started) / 1000, loss };
+}
+
+/** The worker half of a batch-halves epoch: copy the weights in, gradient of its rows, copy it out. */
+function halfWorker(module: WebAssembly.Module, shared: Shared, rows: number, steps: number): void {
+  const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, rows);
+  const pixels = engine.layout.inputSize;
+  for (let step = 1; step <= steps; step++) {
+    Atomics.wait(shared.control, 0, step - 1);
+    engine.params(0).set(shared.params);
+    engine.batchInput.set(shared.input.subarray(0, rows * pixels));
+    engine.batchLabels.set(shared.labels.subarray(0, rows));
+    engine.prepareBatch(rows);
+    engine.gradient(0, rows);
+    shared.grads.set(engine.grads(0));
+    Atomics.store(shared.control, 1, step);
+    Atomics.notify(shared.control, 1);
+  }
+}
+
+/** One epoch split by batch halves over the main thread and one worker; the gradient is the halves' mean. */
+async function epochHalves(module: WebAssembly.Module, train: ImageSet, images: number, seed: number) {
+  const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, BATCH);
+  const size = engine.layout.size;
+  const pixels = engine.layout.inputSize;
+  const mine = BATCH / 2;
+  const other = BATCH - mine;
+  const steps = Math.floor(images / BATCH);
+  const shared = sharedBuffers(size, other, pixels);
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { role: "half", module, shared, rows: other, steps },
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.once("message", () => resolve());
+    worker.once("error", reject);
+  });
+  engine.params(0).set(engine.initialParameters(seed));
+  const adam = engine.accelerate?.(0, createOptimizer("adam")) ?? createOptimizer("adam");
+  const state = adam.init(size, "float32");
+  const order = permutation(train.count, seed).subarray(0, images);
+  let loss = Number.NaN;
+  const started = performance.now();
+  for (let step = 1; step <= steps; step++) {
+    const start = (step - 1) * BATCH;
+    gatherBatch(train, order.subarray(start + mine, start + BATCH), shared.input, shared.labels);
+    shared.params.set(engine.params(0));
+    Atomics.store(shared.control, 0, step);
+    Atomics.notify(shared.control, 0);
+    gatherBatch(train, order.subarray(start, start + mine), engine.batchInput, engine.batchLabels);
+    engine.prepareBatch(mine);
+    loss = engine.gradient(0, mine);
+    Atomics.wait(shared.control, 1, step - 1);
+    // mean over the batch = ½·(mean over my half + mean over theirs), both halves of 50 rows.
+    const grads = engine.grads(0);
+    const theirs = shared.grads;
+    for (let i = 0; i < size; i++) grads[i] = 0.5 * (grads[i] + theirs[i]);
+    adam.step(engine.params(0), grads, state);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await worker.terminate();
+  return { seconds, loss };
+}
+
+/** Two independent networks, one epoch each, in two workers at once: seconds for both. */
+async function epochsIndependent(images: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    [1, 2].map(
+      (seed) =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(new URL(import.meta.url), {
+            workerData: { role: "alone", images, seed },
+          });
+          worker.once("message", () => resolve());
+          worker.once("error", reject);
+        }),
+    ),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+/** The SIMD GEMM's own ceiling here: gemm_nn on 400×512·512×512 (the 4×8 block in its best shape), GFLOP/s. */
+function measureGemmPeak(module: WebAssembly.Module): number {
+  const kernels = instantiateKernels(module);
+  const arena = new KernelArena(kernels);
+  const [m, k, n] = [400, 512, 512];
+  const a = arena.floats(m * k);
+  const b = arena.floats(k * n);
+  const c = arena.floats(m * n);
+  arena.commit();
+  a().fill(0.5);
+  b().fill(0.25);
+  const times: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const t0 = performance.now();
+    kernels.gemm_nn(a().byteOffset, k, b().byteOffset, n, c().byteOffset, n, m, k, n, 0, 0, 0, 0);
+    times.push((performance.now() - t0) / 1000);
+  }
+  return (2 * m * k * n) / median(times) / 1e9;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      threads: { type: "string", default: "1,2" },
+      images: { type: "string", default: "60000" },
+      repeat: { type: "string", default: "1" },
+      independent: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const images = Number(values.images);
+  const repeat = Number(values.repeat);
+  const threadCounts = String(values.threads).split(",").map(Number);
+  const module = compileKernels(readFileSync(kernelWasmPath()));
+  const train = loadDataset("fashion-mnist").train;
+  const gflop = (flopsPerImage() * Math.floor(images / BATCH) * BATCH) / 1e9;
+  const say = (line: string) => {
+    if (!values.json) console.log(line);
+  };
+  const peak = measureGemmPeak(module);
+  say(
+    `optlab bench:cnn — SimpleConvNet, Fashion-MNIST ${images} images, Adam, batch ${BATCH}, ${gflop.toFixed(1)} GFLOP per epoch`,
+  );
+  say(
+    `GEMM peak here: WebAssembly SIMD gemm_nn ${peak.toFixed(1)} GFLOP/s per core; OpenBLAS ${OPENBLAS_PEAK_PER_CORE} per core (performance-facts.md)`,
+  );
+  say(
+    "threads | how | wall s (median) | all runs s | GFLOP/s | share of the wasm peak | of OpenBLAS | last loss",
+  );
+  for (const threads of threadCounts) {
+    const times: number[] = [];
+    let loss = Number.NaN;
+    for (let r = 0; r < repeat; r++) {
+      const run =
+        threads === 1 ? epochAlone(module, train, images, 1) : await epochHalves(module, train, images, 1);
+      times.push(run.seconds);
+      loss = run.loss;
+    }
+    const wall = median(times);
+    const rate = gflop / wall;
+    if (values.json) {
+      console.log(JSON.stringify({ workload: "cnn-epoch", threads, images, wall_s: wall, gflops: rate }));
+      continue;
+    }
+    say(
+      [
+        threads,
+        threads === 1 ? "main thread" : "batch halves",
+        wall.toFixed(2),
+        times.map((t) => t.toFixed(2)).join(" "),
+        rate.toFixed(1),
+        `${((100 * rate) / (peak * threads)).toFixed(0)} % of ${(peak * threads).toFixed(0)}`,
+        `${((100 * rate) / (OPENBLAS_PEAK_PER_CORE * threads)).toFixed(0)} % of ${OPENBLAS_PEAK_PER_CORE * threads}`,
+        loss.toFixed(3),
+      ].join(" | "),
+    );
+  }
+  if (values.independent) {
+    const both = await epochsIndependent(images);
+    say(
+      `2 | independent networks (2 epochs at once) | ${both.toFixed(2)} for both = ${(both / 2).toFixed(2)} per epoch | ${((2 * gflop) / both).toFixed(1)} GFLOP/s`,
+    );
+  }
+  say("PyTorch CPU beside this run: bash ../shared/perf-reference/run.sh cnn (≈10.7 s on a quiet day)");
+}
+
+if (isMainThread) {
+  await main();
+} else {
+  const task = workerData as
+    | { role: "half"; module: WebAssembly.Module; shared: Shared; rows: number; steps: number }
+    | { role: "alone"; images: number; seed: number };
+  if (task.role === "half") {
+    parentPort?.postMessage("ready");
+    halfWorker(task.module, task.shared, task.rows, task.steps);
+  } else {
+    const module = compileKernels(readFileSync(kernelWasmPath()));
+    const train = loadDataset("fashion-mnist").train;
+    epochAlone(module, train, task.images, task.seed);
+    parentPort?.postMessage("done");
+  }
+}
