@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { writeReport } from "../src/report/index.js";
+import { checkClaims, writeReport } from "../src/report/index.js";
 
 const root = mkdtempSync(join(tmpdir(), "optlab-all-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -109,9 +109,12 @@ describe("optlab all (npm start), end to end", () => {
     expect(html.match(/How to read this:/g)?.length).toBeGreaterThanOrEqual(15);
   });
 
-  it("answers every question of the seed in report.md, report.json and index.html", () => {
+  it("answers every item of the homework, in its order, in report.md, report.json and index.html", () => {
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
     expect(report.entries.map((e: { id: string }) => e.id)).toEqual([
+      "1",
+      "2",
+      "3",
       "4.1",
       "4.2",
       "4.3",
@@ -123,14 +126,50 @@ describe("optlab all (npm start), end to end", () => {
       "8",
     ]);
     for (const entry of report.entries) {
-      expect(Object.keys(entry)).toEqual(["id", "question", "answer", "figures", "numbers"]);
-      expect(entry.answer.length, entry.id).toBeGreaterThan(200);
+      expect(Object.keys(entry)).toEqual([
+        "id",
+        "question",
+        "answer",
+        "definitions",
+        "figures",
+        "numbers",
+        "claims",
+      ]);
+      expect(entry.answer.length, entry.id).toBeGreaterThan(100);
     }
     const markdown = readFileSync(join(out, "report.md"), "utf8");
     expect(markdown).toContain("## 8. MNIST");
     expect(markdown).toContain("Reproduce: `npm start");
     const html = readFileSync(join(out, "index.html"), "utf8");
-    expect(html).toContain('id="q4.3"');
+    expect(html).toContain('id="item-4.3"');
+  });
+
+  it("makes no claim that a number of the same report contradicts (report.json, read back from disk)", () => {
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    const claims = report.entries.flatMap((e: { claims: unknown[] }) => e.claims);
+    expect(claims.length).toBeGreaterThan(30);
+    expect(checkClaims(report.entries)).toEqual([]);
+    // Tamper with one number behind a claim: the check must notice.
+    const entry = report.entries.find((e: { id: string }) => e.id === "4.2");
+    entry.numbers.runs.momentum.finalLoss = entry.numbers.runs.sgd.finalLoss / 2;
+    expect(checkClaims(report.entries).join("\n")).toMatch(/4\.2: .* says higher, its numbers say lower/);
+  });
+
+  it("shows each figure once, full width, and refers back to it by number", () => {
+    const html = readFileSync(join(out, "index.html"), "utf8");
+    for (const id of ["trajectories", "surface", "mnist-loss", "timing"]) {
+      expect(html.split(`<img src="${id}.png"`).length - 1, id).toBe(1);
+    }
+    expect(html).toMatch(/See <a href="#fig-trajectories">Figure 3<\/a> above/);
+    expect(html).toContain("figure img { width: 100%;");
+  });
+
+  it("prints one line per stage and only paths that exist at the end", () => {
+    expect(stdout).not.toMatch(/partial/);
+    expect(stdout).not.toMatch(/===========iteration/);
+    for (const path of stdout.matchAll(/^ {2}(?:open|manifest) (\S+)$/gm))
+      expect(existsSync(path[1])).toBe(true);
+    expect(stdout).toMatch(/mnist: seed 1 done \(1\/2\)/);
   });
 
   it("writes an index.html that shows every figure", () => {

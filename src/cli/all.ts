@@ -18,9 +18,9 @@ export async function all(argv: string[], io: CliIO): Promise<number> {
   const quick = values.quick === true;
   const seeds = intFlag("seeds", values.seeds, quick ? 2 : 3, 1, 100);
   const out = prepareOutputFolder(values.out ?? "out");
-  io.stdout(`optlab all: the seed's experiments and the report, into ${resolve(out)}\n`);
+  io.stdout(`optlab all: the homework's experiments and the report, into ${resolve(out)}\n`);
   const log = (line: string) => io.stdout(`${line}\n`);
-  const settings: ReportSettings = { quick, mnistSeeds: seeds, remedySeeds: quick ? 2 : 1, log };
+  const settings: ReportSettings = { quick, mnistSeeds: seeds, remedySeeds: 3, log };
   const release = lockFolder(out, ["optlab", "all", ...argv].join(" "), (text) =>
     io.stderr(`optlab all: ${text}\n`),
   );

@@ -12,8 +12,8 @@ import { intFlag, parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
 
 export const COMPARE_USAGE = `usage: optlab compare [--tier book|fair] [options]
-  --tier book|fair   book: the seed's settings with paired seeds (default); fair: same lr-tuning budget for
-                     everyone, validation split, reporting seeds, plus the 2D maps and the seed's §6 remedies
+  --tier book|fair   book: the homework's settings with paired seeds (default); fair: same lr-tuning budget for
+                     everyone, validation split, reporting seeds, plus the 2D maps and the homework's item-6 remedies
   --out DIR          where results.jsonl, the report and the figures go (default out/compare-TIER)
   --data NAME        mnist (bundled, default), fashion-mnist, or a folder of IDX files
   --seeds N          reporting seeds (book 3, fair 5)

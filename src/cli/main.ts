@@ -27,7 +27,7 @@ const commands: Record<string, CommandEntry> = {
   },
   all: {
     summary:
-      "the seed's experiments (2D, MNIST, §6) and the report answering its questions: optlab all [--out DIR] [--quick] [--seeds N]",
+      "the homework's experiments (2D, MNIST, item 6) and the report answering its questions: optlab all [--out DIR] [--quick] [--seeds N]",
     load: async () => (await import("./all.js")).all,
   },
   serve: {
@@ -43,7 +43,7 @@ const commands: Record<string, CommandEntry> = {
   },
   compare: {
     summary:
-      "compare optimizers on MNIST: --tier book (the seed's settings) or fair (tuned, seeds, maps) (--help)",
+      "compare optimizers on MNIST: --tier book (the homework's settings) or fair (tuned, seeds, maps) (--help)",
     usage: async () => (await import("./compare.js")).COMPARE_USAGE,
     load: async () => (await import("./compare.js")).compare,
   },

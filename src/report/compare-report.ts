@@ -131,7 +131,14 @@ function studySection(
         `${heading}: sensitivity to the learning rate (first tuning rung)`,
         "How to read this: each dot is one tuning run's validation loss after the first rung at that learning rate; × on top marks divergence. A flat, wide valley means the optimizer forgives a badly chosen rate; the dashed line is the rate finally chosen.",
         [settings, selectionRule(study)],
-        [sensitivityPanel(document, summaries), optimizerLegend(summaries.map((s) => s.label))],
+        [
+          sensitivityPanel(document, summaries),
+          optimizerLegend(
+            summaries.map((s) => s.label),
+            150,
+            summaries.map((s) => s.id),
+          ),
+        ],
         summaries.map((s) => ({ label: s.label, chosen: s.lr, points: s.sensitivity })),
       ),
     );
@@ -184,7 +191,7 @@ export function remediesSection(
     study,
     summaries,
     document,
-    "Seed §6: is SGD obsolete? SGD+Momentum, Adam, SWATS, AdaBound",
+    "Item 6 of the homework: is SGD obsolete? SGD+Momentum, Adam, SWATS, AdaBound",
     stepMs,
   );
   const rows = summaries.map((s) => {
@@ -218,6 +225,7 @@ export function remediesSection(
 function twoDSection(
   result: TwoDResult,
   labels: readonly string[],
+  ids: readonly string[],
   document: Document,
   mnistCosts: number[] | null,
 ): ReportSection {
@@ -234,7 +242,10 @@ function twoDSection(
         `problems: ${names.join(", ")}`,
         `lr grid ${settings.lrs.length} points in [1e-4, 10], ${settings.steps} steps`,
       ],
-      [profilePanel(document, labels, PROFILE_TAUS, profile), optimizerLegend(labels)],
+      [
+        profilePanel(document, labels, PROFILE_TAUS, profile, 640, 360, ids),
+        optimizerLegend(labels, 150, ids),
+      ],
       {
         problems: names,
         optimizers: labels,
@@ -320,7 +331,7 @@ export function writeCompareReport(
       document,
       main.tier === "fair"
         ? "MNIST, fair tier (tuned learning rates)"
-        : "MNIST, book tier (the seed's settings)",
+        : "MNIST, book tier (the homework's settings)",
       studyStepCosts(main, engine),
     ),
   );
@@ -336,6 +347,7 @@ export function writeCompareReport(
       twoDSection(
         two,
         main.optimizers.map((o) => o.label),
+        main.optimizers.map((o) => o.id),
         document,
         mnistCosts,
       ),

@@ -4,50 +4,50 @@
  */
 export const HOW_TO_READ: Readonly<Record<string, string>> = {
   surface:
-    "Height and colour are f(x, y) = x²/20 + y² over [−50, 50]²: one minimum at the centre.\n" +
-    "The bowl is long along x and steep along y — the shape that makes plain gradient descent zig-zag.",
+    "Height and colour are f(x, y) = x²/20 + y² over [−50, 50]².\n" +
+    "Compare how fast the surface rises along x and along y; item 1's answer gives the measured curvatures.",
   "gradient-field":
     "Each arrow is −∇f at its base: the direction plain gradient descent steps in (lengths compressed as √|∇f|).\n" +
-    "Away from the x axis the arrows point almost straight up or down, not at the minimum (+): the y component dominates.",
+    "Compare each arrow's direction with the direction to the minimum (+); item 2 counts how many point at it.",
   trajectories:
     "One panel per optimizer: 30 steps from (−7, 2) over the contours of f, + at the minimum.\n" +
-    "Zig-zag across the valley means the step is too large for the steep direction; a smooth arc means the directions are balanced.",
+    "Look at each path's shape (back and forth across the valley, or along it) and where its last point lies.",
   "trajectories-6":
-    "The seed's four plus Nesterov and RMSprop (§7), same start, steps and contours.\n" +
-    "Compare each path's shape (oscillation, overshoot) and how close its last point is to the +.",
+    "The homework's four plus Nesterov and RMSprop (item 7), same start, steps and contours.\n" +
+    "Compare each path's shape and how close its last point is to the +.",
   "lr-0.01":
-    "Every learning rate 0.01: all paths are short — nobody reaches the minimum in 30 steps.\n" +
-    "Differences here are differences in how each method scales a small step, not in speed at a good setting.",
+    "Every learning rate 0.01, 30 steps from (−7, 2).\n" +
+    "Compare how far each path gets from the start with the tuned figure; item 4.5 states where each run ended.",
   "lr-11":
-    "Every learning rate 11: SGD and Momentum leave the picture (× marks where they diverged, with the step).\n" +
-    "AdaGrad and Adam stay bounded because they normalise the gradient: their steps are about lr long.",
+    "Every learning rate 11, 30 steps from (−7, 2); × marks a run that diverged, with its step.\n" +
+    "A path that leaves the picture diverged; item 4.5 states how each run ended, by the same rule as the maps.",
   "lr-tuned":
-    "The seed's tuned set: each optimizer at the learning rate the book chose for it.\n" +
-    "This is the figure the seed's §4.3 question is about; one hand-picked lr each, so compare with care.",
+    "The homework's tuned set: each optimizer at the learning rate the book chose for it.\n" +
+    "One hand-picked learning rate each: item 4.3 sets it beside a learning-rate grid and MNIST.",
   "momentum-vs-nesterov":
     "Momentum and Nesterov with the same lr and μ on one panel (zoomed).\n" +
-    "Nesterov's look-ahead damps the overshoot past the minimum: its path turns earlier.",
+    "Follow where each path turns near the minimum; item 7 gives their final losses and settling steps.",
   "adagrad-vs-rmsprop":
     "AdaGrad and RMSprop on one panel (zoomed), AdaGrad at two learning rates.\n" +
-    "AdaGrad's steps shrink as its sum of squares grows; RMSprop's moving average keeps them from dying out.",
+    "Compare the step lengths along each path near its end; item 7 gives their final losses and settling steps.",
   "book-vs-torch":
-    "The book's Nesterov and Adam against PyTorch's on one panel, and their distance per step below.\n" +
-    "Adam differs only by where ε sits (≈1e−5); Nesterov differs in the formula itself (≈0.1 and more).",
+    "The book's Nesterov and Adam against PyTorch's on one panel, and the distance between paired iterates below.\n" +
+    "Where the two paths overlap, the lower panel's distance per step shows how far apart they really are.",
   losses:
     "Left: f(x_k) against the step on a log axis; right: the distance to the minimum.\n" +
-    "A straight falling line is linear convergence; a flat or rising one means no progress or divergence (×).",
+    "A falling straight line on the log axis is linear convergence; × marks a divergence.",
   timing:
-    "Time per optimizer step (bars: median, whiskers: interquartile range) and time to reach f ≤ 1e−3.\n" +
-    "Per-step cost differs by arithmetic; what matters for a solution is steps × time per step.",
+    "Time per optimizer step (bars: median, whiskers: interquartile range) and time to a first f ≤ 1e−3.\n" +
+    "Per-step cost and time to a first hit are different quantities: item 4.4 names the cheapest and the quickest.",
   "mnist-loss":
-    "The book's smoothed training-batch loss per optimizer (y from 0 to 1, a marker every 100 updates).\n" +
-    "Lower and earlier is faster training; the faint lines are the raw losses, the spread of one seed.",
+    "The book's smoothed training-batch loss per optimizer, median over the paired seeds (y from 0 to 1, a marker every 100 updates).\n" +
+    "Lower and earlier is faster training; the faint lines are the raw losses.",
   "mnist-accuracy":
-    "Test accuracy during training, per optimizer, on the held-out split.\n" +
-    "Training loss can keep falling while accuracy flattens: the gap is what the training curve cannot show.",
+    "Test accuracy during training per optimizer, median over the paired seeds; the axis spans the measured values.\n" +
+    "Differences of a fraction of a point need item 8's paired intervals before they mean anything.",
   "remedies-curves":
-    "Training loss of SGD+Momentum, Adam and the two remedies that bridge them (median and band over seeds).\n" +
-    "SWATS follows Adam until it switches to SGD; AdaBound drifts from Adam-like to SGD-like steps.",
+    "Training loss of SGD+Momentum, Adam and the two remedies (median and band over seeds).\n" +
+    "Item 6 states whether SWATS switched to SGD and compares test accuracy and the train–test gap over seeds.",
 };
 
 /** The reading guide of a figure, if it has one (figure ids with a study prefix map to their generic name). */

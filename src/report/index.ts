@@ -11,6 +11,8 @@ export * from "./facts.js";
 export { writeFigureFiles } from "./figure-files.js";
 export { howToRead } from "./how-to-read.js";
 export { writeMnistFiles } from "./mnist-files.js";
+export * from "./page.js";
 export { bundledFontPath, svgToPng } from "./png.js";
+export * from "./rules.js";
 export * from "./seed-pieces.js";
 export * from "./seed-report.js";

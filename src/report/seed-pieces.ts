@@ -2,15 +2,15 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import {
   type ExperimentRun,
-  meanInterval,
   nextRuns,
   type RunResult,
   remediesStudy,
+  type StudyConfig,
   summarizeStudy,
   type TimingReport,
 } from "../lab/index.js";
 import { getLandscape } from "../landscapes/index.js";
-import { escapeXml } from "../plot/index.js";
+import { createOptimizer } from "../optim/index.js";
 import { DEFAULT_MNIST_OPTIMIZERS, type MnistPlan, runMnist, runPool } from "../run/index.js";
 import { writeFileAtomic } from "../util/files.js";
 import { jsonLinesText } from "../util/json-lines.js";
@@ -18,10 +18,10 @@ import { optlabVersion } from "../util/project.js";
 import { answerQuestions, type Measurements, type ReportEntry, type TimingFacts } from "./answers.js";
 import { remediesSection } from "./compare-report.js";
 import { createDocument } from "./dom.js";
-import { stabilityFacts, trajectoryFacts } from "./facts.js";
+import { landscapeFacts, stabilityFacts, trajectoryFacts } from "./facts.js";
 import { writeFigureFiles } from "./figure-files.js";
-import { howToRead } from "./how-to-read.js";
 import { writeMnistFiles } from "./mnist-files.js";
+import { reportMarkdown } from "./page.js";
 
 /**
  * The parts of `npm start` beyond the 2D figures: the seed's MNIST experiment (§8) with paired seeds, a small
@@ -70,22 +70,32 @@ export function mnistPlanFor(settings: ReportSettings, folder: string): MnistPla
 
 /** Runs the seed's MNIST experiment into the report folder and keeps its numbers for the answers. */
 export async function runMnistPart(folder: string, settings: ReportSettings, facts: ReportFacts) {
+  const done: number[] = [];
   const result = await runMnist(mnistPlanFor(settings, folder), {
     onNote: (text) => settings.log(`  mnist: ${text}`),
-    onSeedDone: (seed, seconds) => settings.log(`  mnist seed ${seed}: ${seconds.toFixed(1)} s`),
+    onSeedDone: (seed, seconds) => {
+      done.push(seconds);
+      const left = settings.mnistSeeds - done.length;
+      const eta = left > 0 ? `, about ${Math.round((left * done.reduce((a, b) => a + b, 0)) / done.length)} s to go` : "";
+      settings.log(`  mnist: seed ${seed} done (${done.length}/${settings.mnistSeeds}) in ${seconds.toFixed(1)} s${eta}`);
+    },
   });
   writeMnistFiles(folder, result);
   const { header, runs } = result;
+  const lastAccuracy = (r: (typeof runs)[number]) =>
+    [...r.evaluations].sort((x, y) => y.iteration - x.iteration)[0]?.testAccuracy ?? Number.NaN;
   facts.mnist = {
     facts: header.optimizers.map((label) => {
-      const mine = runs.filter((r) => r.label === label);
-      const lastEval = (r: (typeof runs)[number]) =>
-        [...r.evaluations].sort((a, b) => b.iteration - a.iteration)[0]?.testAccuracy ?? Number.NaN;
-      const first = mine.find((r) => r.seed === header.seeds[0]);
+      const mine = header.seeds
+        .map((seed) => runs.find((r) => r.label === label && r.seed === seed))
+        .filter((r) => r !== undefined);
+      const first = mine[0];
       return {
         label,
-        finalLoss: meanInterval(mine.map((r) => r.smoothed[r.smoothed.length - 1]).filter(Number.isFinite)),
-        testAccuracy: meanInterval(mine.map(lastEval).filter(Number.isFinite)),
+        optimizerId: createOptimizer(label).id,
+        seeds: mine.map((r) => r.seed),
+        finalLoss: mine.map((r) => r.smoothed[r.smoothed.length - 1]),
+        testAccuracy: mine.map(lastAccuracy),
         lossEvery100: first ? Array.from(first.losses.filter((_, i) => i % 100 === 0)) : [],
         diverged: mine.filter((r) => !Number.isFinite(r.losses[r.losses.length - 1])).length,
       };
@@ -94,11 +104,13 @@ export async function runMnistPart(folder: string, settings: ReportSettings, fac
     seeds: header.seeds,
     iterations: header.iterations,
     batchSize: header.batchSize,
-    data: header.data,
+    data: result.description,
+    trainImages: result.trainImages,
+    testImages: result.testImages,
   };
   return {
     id: "mnist",
-    title: `MNIST (seed §8): ${header.optimizers.join(", ")}, ${header.iterations} updates of ${header.batchSize}, ${header.seeds.length} paired seeds`,
+    title: `MNIST (the homework's item 8): ${header.optimizers.join(", ")}, ${header.iterations} updates of ${header.batchSize}, ${header.seeds.length} paired seeds`,
     caption:
       "How to read this: the smoothed training loss (the book's smooth_curve) per optimizer, y from 0 to 1, a marker every 100 updates; mnist-accuracy shows test accuracy during training. Every optimizer starts from the same weights and sees the same batches for a given seed.",
     files: [
@@ -125,24 +137,39 @@ export async function runRemediesPart(folder: string, settings: ReportSettings, 
   await runPool(nextRuns(study, results), {
     onResult(result, done, total) {
       results.set(result.id, result);
-      settings.log(`  remedies ${done}/${total} ${result.id} (${result.seconds.toFixed(1)} s)`);
+      if (done === total) settings.log(`  item 6: ${total} runs done`);
     },
   });
   const summaries = summarizeStudy(study, results);
+  const bySeed = (values: (r: RunResult) => number) => (id: string) =>
+    study.seeds.map((seed) => {
+      const run = summaries.find((x) => x.id === id)?.runs.find((r) => r.spec.seed === seed);
+      return run ? values(run) : Number.NaN;
+    });
+  const swats = study.optimizers.find((o) => o.id === "swats");
   facts.remedies = {
     facts: summaries.map((s) => ({
       label: s.label,
-      testAccuracy: meanInterval(s.runs.map((r) => r.final.heldOutAccuracy).filter(Number.isFinite)),
-      trainAccuracy: meanInterval(
-        s.runs.map((r) => r.final.trainAccuracy ?? Number.NaN).filter(Number.isFinite),
-      ),
+      optimizerId: s.id,
+      testAccuracy: bySeed((r) => r.final.heldOutAccuracy)(s.id),
+      trainAccuracy: bySeed((r) => r.final.trainAccuracy ?? Number.NaN)(s.id),
       ...(s.id === "swats"
-        ? { switchedAt: s.runs.map((r) => (r.finalState.phase === 1 ? r.finalState.switchStep : null)) }
+        ? {
+            switchedAt: study.seeds.map((seed) => {
+              const r = s.runs.find((x) => x.spec.seed === seed);
+              return r && r.finalState.phase === 1 ? r.finalState.switchStep : null;
+            }),
+          }
         : {}),
     })),
     seeds: study.seeds,
     iterations: study.iterations,
+    batchSize: study.batchSize,
+    hidden: study.hidden,
     data: study.data,
+    trainImages: facts.mnist?.trainImages ?? 8000,
+    differences: remedyDifferences(study, facts.mnist),
+    swatsEps: typeof swats?.hp?.eps === "number" ? swats.hp.eps : null,
   };
   const section = remediesSection(study, summaries, createDocument());
   const files: string[] = [];
@@ -151,11 +178,28 @@ export async function runRemediesPart(folder: string, settings: ReportSettings, 
   writeFileAtomic(join(folder, "remedies.jsonl"), jsonLinesText([...results.values()]));
   return {
     id: "remedies",
-    title: `Seed §6: SGD+Momentum, Adam, SWATS and AdaBound on ${study.data}, ${study.iterations} updates, ${study.seeds.length} seed(s)`,
+    title: `The homework's item 6: SGD+Momentum, Adam, SWATS and AdaBound on ${study.data}, ${study.iterations} updates, ${study.seeds.length} seed(s)`,
     caption:
       "How to read this: training loss of the two remedies against their parents; remedies.md has the train–test gap table. A small network trained for a few epochs: see the answer to question 6 for what this can and cannot show.",
     files: [...files, "remedies.md", "remedies.jsonl"],
   };
+}
+
+/** How the §6 experiment's settings differ from item 8's (the MNIST run), in words. */
+function remedyDifferences(study: StudyConfig, mnist: Measurements["mnist"] | undefined): string[] {
+  const out = [
+    "its own optimizers (torch's SGD with momentum 0.9 at lr 0.05, torch's Adam at lr 0.001, SWATS, AdaBound)",
+  ];
+  if (!mnist) return out;
+  if (study.iterations !== mnist.iterations)
+    out.push(`${study.iterations} updates instead of ${mnist.iterations}`);
+  if (study.batchSize !== mnist.batchSize)
+    out.push(`batches of ${study.batchSize} instead of ${mnist.batchSize}`);
+  if (study.hidden.join(",") !== mnist.hidden.join(","))
+    out.push(`hidden layers ${study.hidden.join("-")} instead of ${mnist.hidden.join("-")}`);
+  if (study.seeds.length !== mnist.seeds.length)
+    out.push(`${study.seeds.length} seeds instead of ${mnist.seeds.length}`);
+  return out;
 }
 
 function timingFacts(report: TimingReport): TimingFacts[] {
@@ -168,6 +212,9 @@ function timingFacts(report: TimingReport): TimingFacts[] {
     timeToToleranceUs: t.timeToToleranceUs?.median ?? null,
   }));
 }
+
+/** The step budget of every point of the report's learning-rate grid. */
+const STABILITY_STEPS = 200;
 
 /** The six tuned settings of the seed (§3 and §7), whose lr ranges the report measures. */
 const TUNED = [
@@ -190,8 +237,20 @@ export function buildMeasurements(runs: ExperimentRuns, facts: ReportFacts, tole
     const run = runs.get(id);
     return { setting, runs: run ? run.runs.map((r) => trajectoryFacts(r, run.landscape, tolerance)) : [] };
   };
+  const field = runs.get("gradient-field");
+  const arrows: [number, number][] = [];
+  if (field) {
+    const n = field.experiment.arrows ?? 17;
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++)
+        arrows.push([
+          field.window.x[0] + ((field.window.x[1] - field.window.x[0]) * (i + 0.5)) / n,
+          field.window.y[0] + ((field.window.y[1] - field.window.y[0]) * (j + 0.5)) / n,
+        ]);
+  }
   return {
     tolerance,
+    landscape: landscapeFacts(quadratic, arrows),
     seedRuns: six.runs.map((r) => trajectoryFacts(r, six.landscape, tolerance)),
     variants: [
       variant("lr-0.01", "every lr 0.01"),
@@ -199,11 +258,15 @@ export function buildMeasurements(runs: ExperimentRuns, facts: ReportFacts, tole
       variant("lr-tuned", "the tuned set"),
     ],
     timing: facts.timing ? timingFacts(facts.timing) : [],
-    stability: TUNED.map((spec) => stabilityFacts(spec, quadratic, 200, tolerance)),
+    timingMaxSteps: facts.timing?.maxSteps ?? 0,
+    stability: TUNED.map((spec) => stabilityFacts(spec, quadratic, STABILITY_STEPS, tolerance)),
+    stabilitySteps: STABILITY_STEPS,
     mnist: facts.mnist ?? null,
     remedies: facts.remedies ?? null,
   };
 }
+
+export const REPORT_TITLE = "optlab report: the homework's questions, answered with this run's measurements";
 
 /** report.md and report.json: one entry per question, with the settings and the command that reproduces it. */
 export function writeAnswers(
@@ -217,72 +280,32 @@ export function writeAnswers(
   const command = `npm start   (= optlab all --out out${settings.quick ? " --quick" : ""})`;
   const header = [
     `optlab ${optlabVersion()} on ${machineLine()}, ${new Date().toISOString().slice(0, 10)}.`,
-    `2D: f(x, y) = x²/20 + y² from (−7, 2), 30 steps, the seed's settings (SGD lr 0.95, Momentum 0.1 with μ 0.9, AdaGrad 1.5, Adam 0.3 with β 0.9/0.999, RMSprop and Nesterov 0.1); tolerance f − f* ≤ ${measurements.tolerance}.`,
+    `2D: f(x, y) = x²/20 + y² from (−7, 2), 30 steps, the homework's settings (SGD lr 0.95, Momentum 0.1 with μ 0.9, AdaGrad 1.5, Adam 0.3 with β 0.9/0.999, RMSprop and Nesterov 0.1); tolerance f − f* ≤ ${measurements.tolerance}; the lr grid runs ${measurements.stabilitySteps} steps per point; timing runs at most ${measurements.timingMaxSteps} steps.`,
     measurements.mnist
-      ? `MNIST: ${measurements.mnist.data}, ${measurements.mnist.iterations} updates of ${measurements.mnist.batchSize}, book defaults, seeds ${measurements.mnist.seeds.join(", ")} (paired).`
+      ? `MNIST (item 8): ${measurements.mnist.data}; ${measurements.mnist.iterations} updates of ${measurements.mnist.batchSize}, the book's defaults, random seeds ${measurements.mnist.seeds.join(", ")} (paired: each seed gives every optimizer the same start and batches). Full-size Fashion-MNIST with optlab mnist --data fashion-mnist.`
       : "MNIST: not run.",
     measurements.remedies
-      ? `§6: ${measurements.remedies.data}, ${measurements.remedies.iterations} updates, seeds ${measurements.remedies.seeds.join(", ")}.`
+      ? `Item 6: ${measurements.remedies.data}, ${measurements.remedies.iterations} updates of ${measurements.remedies.batchSize}, random seeds ${measurements.remedies.seeds.join(", ")}.`
       : "",
+    "Per optimizer over seeds: median [min–max]. Between optimizers: the median of the per-seed differences with its exact sign-test interval.",
   ].filter((l) => l !== "");
   facts.settingsLines = header;
-  const markdown = [
-    "# optlab report: the seed's questions, answered with this run's measurements",
-    "",
-    ...header.map((l) => `${l}  `),
-    "",
-    ...answers.flatMap((a) => [
-      `## ${a.id}. ${a.question}`,
-      "",
-      a.answer,
-      "",
-      ...a.figures.flatMap((f) => [
-        `![${f}](${f}.png)`,
-        "",
-        `*How to read this:* ${(howToRead(f) ?? "").replace("\n", " ")}`,
-        "",
-      ]),
-      "",
-    ]),
-    "---",
-    "",
-    `Reproduce: \`${command}\`. Numbers differ slightly between machines (timing) and not at all for a given seed (trajectories, MNIST losses).`,
-    "",
-  ].join("\n");
+  const closing = `Reproduce: \`${command}\`. Numbers differ between machines only in the timings; for a given seed the trajectories and MNIST losses are the same.`;
+  const markdown = reportMarkdown(REPORT_TITLE, header, answers, closing);
   writeFileAtomic(join(folder, "report.md"), markdown);
   writeFileAtomic(
     join(folder, "report.json"),
     `${JSON.stringify(
-      { format: "optlab-report-answers", version: 1, settings: header, command, entries: answers },
+      { format: "optlab-report-answers", version: 2, settings: header, command, entries: answers },
       (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
       1,
     )}\n`,
   );
   return {
     id: "report",
-    title: "The seed's questions, answered with this run's measurements",
+    title: "The homework's questions, answered with this run's measurements",
     caption:
-      "report.md and report.json hold one entry per question (id, question, answer, figures, numbers).",
+      "report.md and report.json hold one entry per item of the homework (id, question, answer, definitions, figures, numbers, and the claims with the rule and the numbers behind each).",
     files: ["report.md", "report.json"],
   };
-}
-
-/** The answers as HTML for index.html (text only: every value is escaped). */
-export function answersHtml(facts: ReportFacts): string {
-  if (!facts.answers) return "";
-  const settings = (facts.settingsLines ?? []).map((l) => `<li>${escapeXml(l)}</li>`).join("\n");
-  const entries = facts.answers.map((a) => {
-    const paragraphs = a.answer
-      .split("\n")
-      .map((p) => `<p>${escapeXml(p)}</p>`)
-      .join("\n");
-    const figures = a.figures
-      .map(
-        (f) =>
-          `<a href="#${escapeXml(f)}"><img class="thumb" src="${escapeXml(f)}.png" alt="${escapeXml(f)}"></a>`,
-      )
-      .join("\n");
-    return `<section class="answer" id="q${escapeXml(a.id)}">\n<h2>${escapeXml(a.id)}. ${escapeXml(a.question)}</h2>\n${paragraphs}\n${figures}\n</section>`;
-  });
-  return `<h1>optlab report: the seed's questions, answered with this run's measurements</h1>\n<ul class="settings">\n${settings}\n</ul>\n${entries.join("\n")}\n<h1>Every figure and table</h1>`;
 }

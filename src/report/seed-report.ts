@@ -16,10 +16,11 @@ import { writeFileAtomic } from "../util/files.js";
 import { createDocument } from "./dom.js";
 import { writeFigureFiles } from "./figure-files.js";
 import { howToRead } from "./how-to-read.js";
+import { indexHtml, type ReportItem } from "./page.js";
 import {
-  answersHtml,
   buildMeasurements,
   machineLine,
+  REPORT_TITLE,
   type ReportFacts,
   type ReportSettings,
   runMnistPart,
@@ -27,15 +28,6 @@ import {
   writeAnswers,
 } from "./seed-pieces.js";
 
-/** One entry of the manifest: a figure or table and the files that hold it. */
-export interface ReportItem {
-  readonly id: string;
-  readonly title: string;
-  readonly caption: string;
-  readonly files: readonly string[];
-  /** HTML shown under the caption in index.html (tables); figures show their PNG. */
-  readonly html?: string;
-}
 
 /** What every piece of the report shares: where to write, a DOM for Plot, the runs made so far. */
 export interface ReportContext {
@@ -274,58 +266,6 @@ export function metricsItem(context: ReportContext): ReportItem {
   };
 }
 
-function indexHtml(items: readonly ReportItem[], facts: ReportFacts): string {
-  const sections = items.map((item) => {
-    const image = item.files
-      .filter((f) => f.endsWith(".png"))
-      .map((png) => {
-        const guide = howToRead(png.replace(/\.png$/, ""));
-        const reading = guide
-          ? `<p class="read"><b>How to read this:</b> ${escapeXml(guide).replace("\n", "<br>")}</p>`
-          : "";
-        return `<a href="${escapeXml(png.replace(/\.png$/, ".svg"))}"><img src="${escapeXml(png)}" alt="${escapeXml(item.title)}"></a>\n${reading}`;
-      })
-      .join("\n");
-    const links = item.files.map((f) => `<a href="${escapeXml(f)}">${escapeXml(f)}</a>`).join(" · ");
-    return `<section id="${escapeXml(item.id)}">\n<h2>${escapeXml(item.title)}</h2>\n${image}\n<p>${escapeXml(item.caption)}</p>\n${item.html ?? ""}\n<p class="files">${links}</p>\n</section>`;
-  });
-  const toc = items
-    .map(
-      (item) =>
-        `<li><a href="#${escapeXml(item.id)}">${escapeXml(item.id)}</a>: ${escapeXml(item.title)}</li>`,
-    )
-    .join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>optlab report: the seed's experiments</title>
-<style>
-body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
-img { max-width: 100%; height: auto; border: 1px solid #ddd; }
-img.thumb { max-width: 32%; margin-right: 1%; }
-.answer p { line-height: 1.5; max-width: 60em; }
-.settings { color: #444; }
-table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
-th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: right; }
-th:first-child, td:first-child, td:nth-child(2), td:nth-child(3) { text-align: left; }
-.files { font-size: 0.85em; color: #555; }
-.read { background: #f4f7fb; border-left: 3px solid #0072B2; padding: 0.4em 0.8em; max-width: 60em; }
-section { margin-bottom: 3em; }
-</style>
-</head>
-<body>
-${answersHtml(facts)}
-<p>Regenerate with <code>npm start</code> (<code>optlab all --out DIR</code>). Every figure's title states the settings used; its data are in the JSON and CSV files beside it; <code>manifest.json</code> lists them all.</p>
-<ul>
-${toc}
-</ul>
-${sections.join("\n")}
-</body>
-</html>
-`;
-}
-
 /** The pieces of the report, in order: each writes its files and returns its manifest entry. */
 export function reportPieces(settings?: ReportSettings): ReportPiece[] {
   const pieces: ReportPiece[] = [
@@ -393,7 +333,16 @@ export async function writeReport(
       })),
     };
     writeFileAtomic(join(partial, "manifest.json"), `${JSON.stringify(manifest, null, 1)}\n`);
-    writeFileAtomic(join(partial, "index.html"), indexHtml(items, context.facts));
+    writeFileAtomic(
+      join(partial, "index.html"),
+      indexHtml(
+        REPORT_TITLE,
+        context.facts.settingsLines ?? [],
+        context.facts.answers ?? [],
+        items,
+        "Regenerate with npm start (optlab all --out DIR). Every figure's title states the settings used; its data are in the JSON and CSV files beside it; manifest.json lists them all.",
+      ),
+    );
     mkdirSync(target, { recursive: true });
     for (const name of readdirSync(partial)) renameSync(join(partial, name), join(target, name));
     return items;

@@ -77,6 +77,9 @@ export interface MnistResult {
   readonly runs: CollectedRun[];
   /** The data set as its loader describes it. */
   readonly description: string;
+  /** Images in the training and test splits. */
+  readonly trainImages: number;
+  readonly testImages: number;
   readonly journal: string;
   /** Networks that diverged, by seed, in the order it happened. */
   readonly divergences: readonly DivergedLine[];
@@ -325,6 +328,8 @@ export async function runMnist(plan: MnistPlan, events: MnistEvents = {}): Promi
     header,
     runs: collectRuns(lines as ResultLine[], header),
     description: data.description,
+    trainImages: data.train.count,
+    testImages: data.test.count,
     journal: resultsPath,
     divergences: lines.filter((line): line is DivergedLine => line.type === "diverged"),
   };
