@@ -1,4 +1,4 @@
-import { epilogue, epilogueScalar, storePartial, ZERO } from "./simd";
+import { madd, epilogue, epilogueScalar, storePartial, ZERO } from "./simd";
 
 // ---------------------------------------------------------------------------------------------------
 // Dense products with fused epilogues.
@@ -38,10 +38,10 @@ export function gemm_nn(
         const x1 = v128.load32_splat(a1 + off);
         const x2 = v128.load32_splat(a2 + off);
         const x3 = v128.load32_splat(a3 + off);
-        c00 = f32x4.add(c00, f32x4.mul(x0, w0)); c01 = f32x4.add(c01, f32x4.mul(x0, w1));
-        c10 = f32x4.add(c10, f32x4.mul(x1, w0)); c11 = f32x4.add(c11, f32x4.mul(x1, w1));
-        c20 = f32x4.add(c20, f32x4.mul(x2, w0)); c21 = f32x4.add(c21, f32x4.mul(x2, w1));
-        c30 = f32x4.add(c30, f32x4.mul(x3, w0)); c31 = f32x4.add(c31, f32x4.mul(x3, w1));
+        c00 = madd(x0, w0, c00); c01 = madd(x0, w1, c01);
+        c10 = madd(x1, w0, c10); c11 = madd(x1, w1, c11);
+        c20 = madd(x2, w0, c20); c21 = madd(x2, w1, c21);
+        c30 = madd(x3, w0, c30); c31 = madd(x3, w1, c31);
         bp += <usize>ldb * 4;
       }
       const cp = c + <usize>(i * ldc + j) * 4;
@@ -65,10 +65,10 @@ export function gemm_nn(
       for (let p = 0; p < k; p++) {
         const w0 = v128.load(bp);
         const off = <usize>p * 4;
-        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), w0));
-        c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + off), w0));
-        c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + off), w0));
-        c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), w0));
+        c0 = madd(v128.load32_splat(a0 + off), w0, c0);
+        c1 = madd(v128.load32_splat(a1 + off), w0, c1);
+        c2 = madd(v128.load32_splat(a2 + off), w0, c2);
+        c3 = madd(v128.load32_splat(a3 + off), w0, c3);
         bp += <usize>ldb * 4;
       }
       const cp = c + <usize>(i * ldc + j) * 4;
@@ -92,10 +92,10 @@ export function gemm_nn(
       for (let p = 0; p < k; p++) {
         const w0 = v128.load(bp);
         const off = <usize>p * 4;
-        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), w0));
-        c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + off), w0));
-        c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + off), w0));
-        c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), w0));
+        c0 = madd(v128.load32_splat(a0 + off), w0, c0);
+        c1 = madd(v128.load32_splat(a1 + off), w0, c1);
+        c2 = madd(v128.load32_splat(a2 + off), w0, c2);
+        c3 = madd(v128.load32_splat(a3 + off), w0, c3);
         bp += <usize>ldb * 4;
       }
       const cp = c + <usize>(i * ldc + j) * 4;
@@ -115,7 +115,7 @@ export function gemm_nn(
       let c0 = bias != 0 ? v128.load(bias + <usize>j * 4) : ZERO;
       let bp = b + <usize>j * 4;
       for (let p = 0; p < k; p++) {
-        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + <usize>p * 4), v128.load(bp)));
+        c0 = madd(v128.load32_splat(a0 + <usize>p * 4), v128.load(bp), c0);
         bp += <usize>ldb * 4;
       }
       v128.store(c + <usize>(i * ldc + j) * 4, epilogue(c0, mode, mask + <usize>(i * ldm + j) * 4));
@@ -155,10 +155,10 @@ export function gemm_tn(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i
         const x1 = v128.shuffle<f32>(av, av, 1, 1, 1, 1);
         const x2 = v128.shuffle<f32>(av, av, 2, 2, 2, 2);
         const x3 = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
-        c00 = f32x4.add(c00, f32x4.mul(x0, w0)); c01 = f32x4.add(c01, f32x4.mul(x0, w1));
-        c10 = f32x4.add(c10, f32x4.mul(x1, w0)); c11 = f32x4.add(c11, f32x4.mul(x1, w1));
-        c20 = f32x4.add(c20, f32x4.mul(x2, w0)); c21 = f32x4.add(c21, f32x4.mul(x2, w1));
-        c30 = f32x4.add(c30, f32x4.mul(x3, w0)); c31 = f32x4.add(c31, f32x4.mul(x3, w1));
+        c00 = madd(x0, w0, c00); c01 = madd(x0, w1, c01);
+        c10 = madd(x1, w0, c10); c11 = madd(x1, w1, c11);
+        c20 = madd(x2, w0, c20); c21 = madd(x2, w1, c21);
+        c30 = madd(x3, w0, c30); c31 = madd(x3, w1, c31);
         ap += <usize>lda * 4;
         bp += <usize>ldb * 4;
       }
@@ -176,10 +176,10 @@ export function gemm_tn(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i
       for (let i = 0; i < m; i++) {
         const av = v128.load(ap);
         const w0 = v128.load(bp);
-        c0 = f32x4.add(c0, f32x4.mul(v128.shuffle<f32>(av, av, 0, 0, 0, 0), w0));
-        c1 = f32x4.add(c1, f32x4.mul(v128.shuffle<f32>(av, av, 1, 1, 1, 1), w0));
-        c2 = f32x4.add(c2, f32x4.mul(v128.shuffle<f32>(av, av, 2, 2, 2, 2), w0));
-        c3 = f32x4.add(c3, f32x4.mul(v128.shuffle<f32>(av, av, 3, 3, 3, 3), w0));
+        c0 = madd(v128.shuffle<f32>(av, av, 0, 0, 0, 0), w0, c0);
+        c1 = madd(v128.shuffle<f32>(av, av, 1, 1, 1, 1), w0, c1);
+        c2 = madd(v128.shuffle<f32>(av, av, 2, 2, 2, 2), w0, c2);
+        c3 = madd(v128.shuffle<f32>(av, av, 3, 3, 3, 3), w0, c3);
         ap += <usize>lda * 4;
         bp += <usize>ldb * 4;
       }
@@ -199,10 +199,10 @@ export function gemm_tn(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i
       for (let i = 0; i < m; i++) {
         const av = v128.load(ap);
         const w0 = v128.load(bp);
-        c0 = f32x4.add(c0, f32x4.mul(v128.shuffle<f32>(av, av, 0, 0, 0, 0), w0));
-        c1 = f32x4.add(c1, f32x4.mul(v128.shuffle<f32>(av, av, 1, 1, 1, 1), w0));
-        c2 = f32x4.add(c2, f32x4.mul(v128.shuffle<f32>(av, av, 2, 2, 2, 2), w0));
-        c3 = f32x4.add(c3, f32x4.mul(v128.shuffle<f32>(av, av, 3, 3, 3, 3), w0));
+        c0 = madd(v128.shuffle<f32>(av, av, 0, 0, 0, 0), w0, c0);
+        c1 = madd(v128.shuffle<f32>(av, av, 1, 1, 1, 1), w0, c1);
+        c2 = madd(v128.shuffle<f32>(av, av, 2, 2, 2, 2), w0, c2);
+        c3 = madd(v128.shuffle<f32>(av, av, 3, 3, 3, 3), w0, c3);
         ap += <usize>lda * 4;
         bp += <usize>ldb * 4;
       }
@@ -263,7 +263,7 @@ export function axpy(alpha: f32, x: usize, y: usize, n: i32): void {
   let i = 0;
   for (; i < n4; i += 4) {
     const o = <usize>i * 4;
-    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(av, v128.load(x + o))));
+    v128.store(y + o, madd(av, v128.load(x + o), v128.load(y + o)));
   }
   for (; i < n; i++) store<f32>(y + <usize>i * 4, load<f32>(y + <usize>i * 4) + alpha * load<f32>(x + <usize>i * 4));
 }

@@ -1,5 +1,6 @@
-// optlab's float32 SIMD kernels (AssemblyScript 0.28, compiled with `--enable simd`; no relaxed SIMD, which
-// Node 20 only runs behind a flag). Every pointer is a byte offset into the module's memory; the
+// optlab's float32 SIMD kernels (AssemblyScript 0.28), built twice: with `--enable simd` (build/wasm/kernels.wasm,
+// what every engine can run) and with `--enable simd,relaxed-simd` (build/wasm/kernels-relaxed.wasm: the products'
+// multiply-adds fused, see madd in simd.ts; Node 20 runs it behind a flag). Every pointer is a byte offset into the module's memory; the
 // TypeScript side (src/nn/wasm-engine.ts) owns the layout and never lets this code allocate.
 // Matrices are row-major. The plain TypeScript kernels in src/nn/reference-kernels.ts are the reference.
 //

@@ -24,3 +24,12 @@ export const ZERO: v128 = f32x4.splat(0);
   if (mode == 2) return load<f32>(maskPtr) > 0 ? acc : 0;
   return acc;
 }
+
+// a·b + c per lane. Built with `--enable relaxed-simd` (build/wasm/kernels-relaxed.wasm) it is one fused
+// multiply-add where the machine has one (f32x4.relaxed_madd: fused or not, the hardware's choice); the plain build
+// (build/wasm/kernels.wasm) multiplies, rounds, then adds. Node 20 compiles the relaxed build only with
+// --experimental-wasm-relaxed-simd, which src/run/engines.ts sets for the process when it loads that build.
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}

@@ -1,4 +1,4 @@
-import { epilogue, epilogueScalar, storePartial, ZERO } from "./simd";
+import { madd, epilogue, epilogueScalar, storePartial, ZERO } from "./simd";
 
 // ---------------------------------------------------------------------------------------------------
 // Sparse layer 1: ≈81 % of MNIST pixels are zero. Once per batch the nonzeros of x (m×k) are indexed
@@ -92,15 +92,15 @@ export function sparse_forward(
       for (let e = start; e < end; e++) {
         const x = v128.load32_splat(vals + <usize>e * 4);
         const wp = w + <usize>(load<i32>(cols + <usize>e * 4) * ldw + j0) * 4;
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(wp)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(wp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(wp, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(x, v128.load(wp, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(x, v128.load(wp, 64)));
-        c5 = f32x4.add(c5, f32x4.mul(x, v128.load(wp, 80)));
-        c6 = f32x4.add(c6, f32x4.mul(x, v128.load(wp, 96)));
-        c7 = f32x4.add(c7, f32x4.mul(x, v128.load(wp, 112)));
-        c8 = f32x4.add(c8, f32x4.mul(x, v128.load(wp, 128)));
+        c0 = madd(x, v128.load(wp), c0);
+        c1 = madd(x, v128.load(wp, 16), c1);
+        c2 = madd(x, v128.load(wp, 32), c2);
+        c3 = madd(x, v128.load(wp, 48), c3);
+        c4 = madd(x, v128.load(wp, 64), c4);
+        c5 = madd(x, v128.load(wp, 80), c5);
+        c6 = madd(x, v128.load(wp, 96), c6);
+        c7 = madd(x, v128.load(wp, 112), c7);
+        c8 = madd(x, v128.load(wp, 128), c8);
       }
       const o = yp + <usize>j0 * 4;
       v128.store(o, epilogue(c0, mode, 0)); v128.store(o, epilogue(c1, mode, 0), 16);
@@ -116,14 +116,14 @@ export function sparse_forward(
       for (let e = start; e < end; e++) {
         const x = v128.load32_splat(vals + <usize>e * 4);
         const wp = w + <usize>(load<i32>(cols + <usize>e * 4) * ldw + j) * 4;
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(wp)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(wp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(wp, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(x, v128.load(wp, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(x, v128.load(wp, 64)));
-        c5 = f32x4.add(c5, f32x4.mul(x, v128.load(wp, 80)));
-        c6 = f32x4.add(c6, f32x4.mul(x, v128.load(wp, 96)));
-        c7 = f32x4.add(c7, f32x4.mul(x, v128.load(wp, 112)));
+        c0 = madd(x, v128.load(wp), c0);
+        c1 = madd(x, v128.load(wp, 16), c1);
+        c2 = madd(x, v128.load(wp, 32), c2);
+        c3 = madd(x, v128.load(wp, 48), c3);
+        c4 = madd(x, v128.load(wp, 64), c4);
+        c5 = madd(x, v128.load(wp, 80), c5);
+        c6 = madd(x, v128.load(wp, 96), c6);
+        c7 = madd(x, v128.load(wp, 112), c7);
       }
       const o = yp + <usize>j * 4;
       v128.store(o, epilogue(c0, mode, 0)); v128.store(o, epilogue(c1, mode, 0), 16);
@@ -136,7 +136,7 @@ export function sparse_forward(
       let c0 = v128.load(bias + <usize>j * 4);
       for (let e = start; e < end; e++) {
         const x = v128.load32_splat(vals + <usize>e * 4);
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(w + <usize>(load<i32>(cols + <usize>e * 4) * ldw + j) * 4)));
+        c0 = madd(x, v128.load(w + <usize>(load<i32>(cols + <usize>e * 4) * ldw + j) * 4), c0);
       }
       v128.store(yp + <usize>j * 4, epilogue(c0, mode, 0));
     }
@@ -172,15 +172,15 @@ export function sparse_weight_grad(
       for (let e = start; e < end; e++) {
         const x = v128.load32_splat(cvals + <usize>e * 4);
         const dp = dz + <usize>(load<i32>(rows + <usize>e * 4) * lddz + j0) * 4;
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(dp)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(dp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(dp, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(x, v128.load(dp, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(x, v128.load(dp, 64)));
-        c5 = f32x4.add(c5, f32x4.mul(x, v128.load(dp, 80)));
-        c6 = f32x4.add(c6, f32x4.mul(x, v128.load(dp, 96)));
-        c7 = f32x4.add(c7, f32x4.mul(x, v128.load(dp, 112)));
-        c8 = f32x4.add(c8, f32x4.mul(x, v128.load(dp, 128)));
+        c0 = madd(x, v128.load(dp), c0);
+        c1 = madd(x, v128.load(dp, 16), c1);
+        c2 = madd(x, v128.load(dp, 32), c2);
+        c3 = madd(x, v128.load(dp, 48), c3);
+        c4 = madd(x, v128.load(dp, 64), c4);
+        c5 = madd(x, v128.load(dp, 80), c5);
+        c6 = madd(x, v128.load(dp, 96), c6);
+        c7 = madd(x, v128.load(dp, 112), c7);
+        c8 = madd(x, v128.load(dp, 128), c8);
       }
       const o = wp + <usize>j0 * 4;
       v128.store(o, c0); v128.store(o, c1, 16); v128.store(o, c2, 32); v128.store(o, c3, 48);
@@ -192,14 +192,14 @@ export function sparse_weight_grad(
       for (let e = start; e < end; e++) {
         const x = v128.load32_splat(cvals + <usize>e * 4);
         const dp = dz + <usize>(load<i32>(rows + <usize>e * 4) * lddz + j) * 4;
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(dp)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(dp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(dp, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(x, v128.load(dp, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(x, v128.load(dp, 64)));
-        c5 = f32x4.add(c5, f32x4.mul(x, v128.load(dp, 80)));
-        c6 = f32x4.add(c6, f32x4.mul(x, v128.load(dp, 96)));
-        c7 = f32x4.add(c7, f32x4.mul(x, v128.load(dp, 112)));
+        c0 = madd(x, v128.load(dp), c0);
+        c1 = madd(x, v128.load(dp, 16), c1);
+        c2 = madd(x, v128.load(dp, 32), c2);
+        c3 = madd(x, v128.load(dp, 48), c3);
+        c4 = madd(x, v128.load(dp, 64), c4);
+        c5 = madd(x, v128.load(dp, 80), c5);
+        c6 = madd(x, v128.load(dp, 96), c6);
+        c7 = madd(x, v128.load(dp, 112), c7);
       }
       const o = wp + <usize>j * 4;
       v128.store(o, c0); v128.store(o, c1, 16); v128.store(o, c2, 32); v128.store(o, c3, 48);
@@ -210,7 +210,7 @@ export function sparse_weight_grad(
       let c0 = ZERO;
       for (let e = start; e < end; e++) {
         const x = v128.load32_splat(cvals + <usize>e * 4);
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(dz + <usize>(load<i32>(rows + <usize>e * 4) * lddz + j) * 4)));
+        c0 = madd(x, v128.load(dz + <usize>(load<i32>(rows + <usize>e * 4) * lddz + j) * 4), c0);
       }
       v128.store(wp + <usize>j * 4, c0);
     }

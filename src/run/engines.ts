@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import {
   compileKernels,
   type EngineChoice,
@@ -16,15 +17,53 @@ export function kernelWasmPath(): string {
   return projectPath("build", "wasm", "kernels.wasm");
 }
 
-let compiled: WebAssembly.Module | undefined;
+/** The relaxed-SIMD build of the same kernels (the products' multiply-adds fused where the machine has FMA). */
+export function relaxedKernelWasmPath(): string {
+  return projectPath("build", "wasm", "kernels-relaxed.wasm");
+}
 
-/** Reads and compiles the kernels once per process; null when they are not built. */
+let compiled: WebAssembly.Module | undefined;
+let compiledBuild: KernelBuild | null = null;
+
+/** `relaxed-simd`: build/wasm/kernels-relaxed.wasm; `simd`: build/wasm/kernels.wasm (the fallback). */
+export type KernelBuild = "relaxed-simd" | "simd";
+
+/**
+ * Reads and compiles the kernels once per process; null when they are not built. Prefers the relaxed-SIMD build:
+ * Node 20 compiles it only with --experimental-wasm-relaxed-simd, a V8 flag that Worker `execArgv` refuses
+ * (ERR_WORKER_INVALID_EXEC_ARGV), so it is set here for the whole process (v8.setFlagsFromString, before any
+ * worker starts: workers receive this compiled module). When the flag or the build is unavailable, or
+ * OPTLAB_SIMD=plain, the plain SIMD build is used.
+ */
 export function loadKernelModule(): WebAssembly.Module | null {
   if (compiled) return compiled;
+  const relaxed = process.env.OPTLAB_SIMD === "plain" ? undefined : compileRelaxed();
+  if (relaxed !== undefined) {
+    compiled = relaxed;
+    compiledBuild = "relaxed-simd";
+    return compiled;
+  }
   const path = kernelWasmPath();
   if (!existsSync(path)) return null;
   compiled = compileKernels(readFileSync(path));
+  compiledBuild = "simd";
   return compiled;
+}
+
+/** Which build `loadKernelModule` compiled (null before it has). */
+export function loadedKernelBuild(): KernelBuild | null {
+  return compiledBuild;
+}
+
+function compileRelaxed(): WebAssembly.Module | undefined {
+  const path = relaxedKernelWasmPath();
+  if (!existsSync(path)) return undefined;
+  try {
+    setFlagsFromString("--experimental-wasm-relaxed-simd");
+    return compileKernels(readFileSync(path));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Picks the training engine for `--engine auto|wasm|reference` in Node (the rule is `selectEngine`'s). */
