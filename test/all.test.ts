@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { checkClaims, writeReport } from "../src/report/index.js";
+import { checkClaims, chromiumPath, writeReport } from "../src/report/index.js";
 
 const root = mkdtempSync(join(tmpdir(), "optlab-all-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -162,6 +162,18 @@ describe("optlab all (npm start), end to end", () => {
     }
     expect(html).toMatch(/See <a href="#fig-trajectories">Figure 3<\/a> above/);
     expect(html).toContain("figure img { width: 100%;");
+  });
+
+  it("prints report.pdf through Chromium, or says in the page why not", () => {
+    const html = readFileSync(join(out, "index.html"), "utf8");
+    if (chromiumPath() === null) {
+      expect(html).toContain("No report.pdf: Chromium is not installed");
+      return;
+    }
+    const pdf = readFileSync(join(out, "report.pdf"));
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.length).toBeGreaterThan(50_000);
+    expect(html).toContain("A printable copy of this page: report.pdf");
   });
 
   it("prints one line per stage and only paths that exist at the end", () => {

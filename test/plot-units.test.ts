@@ -162,7 +162,7 @@ describe("series, grids and styles", () => {
   it("labels log ticks without SI prefixes", () => {
     expect([1e-6, 2e-5, 0.01, 0.3, 1, 1000, 1e5].map(logTick)).toEqual([
       "1e−6",
-      "2×1e−5",
+      "2e−5",
       "0.01",
       "0.3",
       "1",

@@ -1,9 +1,42 @@
-import { join, resolve } from "node:path";
+import { readdirSync, rmSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { type ReportSettings, reportPieces, writeReport } from "../report/index.js";
 import { prepareOutputFolder } from "../util/files.js";
 import { lockFolder } from "../util/lock.js";
 import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
 import type { CliIO } from "./io.js";
+
+/** Whether a process with this pid is running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The report is built in `.OUT.partial-PID` beside OUT and moved in at the end; a run killed on the way leaves that
+ * folder behind. The next run (holding OUT's lock) removes those of dead processes, with a note.
+ */
+function removeStalePartials(out: string, note: (text: string) => void): void {
+  const target = resolve(out);
+  const prefix = `.${basename(target)}.partial-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    rmSync(join(dirname(target), name), { recursive: true, force: true });
+    note(`removed ${join(dirname(target), name)}, left by an interrupted run (process ${pid})`);
+  }
+}
 
 /** `optlab all [--out DIR]`: what `npm start` runs. */
 export async function all(argv: string[], io: CliIO): Promise<number> {
@@ -26,7 +59,8 @@ export async function all(argv: string[], io: CliIO): Promise<number> {
   );
   let items: Awaited<ReturnType<typeof writeReport>>;
   try {
-    items = await writeReport(out, values.quiet ? undefined : log, reportPieces(settings));
+    removeStalePartials(out, (text) => io.stderr(`optlab all: ${text}\n`));
+    items = await writeReport(out, values.quiet ? undefined : log, reportPieces(settings), { pdf: true });
   } finally {
     release();
   }

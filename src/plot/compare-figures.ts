@@ -57,20 +57,6 @@ export function curvesPanel(
         { x: "x", y: "median", symbol: style.marker, fill: style.color, r: 3 },
       ),
     );
-    const last = bands.at(-1);
-    if (last) {
-      marks.push(
-        Plot.text([last], {
-          x: "x",
-          y: "median",
-          text: () => s.label,
-          dx: 4,
-          textAnchor: "start",
-          fill: style.color,
-          fontSize: 10,
-        }),
-      );
-    }
   });
   const plot = Plot.plot({
     document,

@@ -99,6 +99,7 @@ export function mnistAccuracyFigure(
   const marks: Plot.Markish[] = [Plot.frame({ stroke: "#999" })];
   const legend: { label: string; style: SeriesStyle; id: string }[] = [];
   let any = false;
+  const lateValues: number[] = [];
   const styles = optimizerStyles(header.optimizers.map(optimizerIdOfLabel));
   header.optimizers.forEach((label, k) => {
     const mine = runs.filter((run) => run.label === label && run.evaluations.length > 0);
@@ -115,6 +116,7 @@ export function mnistAccuracyFigure(
       );
       return { iteration, value: median(values) };
     });
+    for (const row of rows) if (row.iteration >= header.iterations / 4) lateValues.push(row.value);
     marks.push(
       Plot.line(rows, {
         x: "iteration",
@@ -125,6 +127,12 @@ export function mnistAccuracyFigure(
     );
   });
   if (!any) return null;
+  // The axis zooms to the data of the later three quarters of training (differences of a point or two must be
+  // visible); the first evaluations, near chance, lie below it and are said so in the subtitle.
+  const late = lateValues;
+  const low = Math.max(0, Math.floor(Math.min(...late) - 0.5));
+  const high = Math.min(100, Math.ceil(Math.max(...late) + 0.5));
+  const domain: [number, number] = late.length > 0 && high > low ? [low, high] : [0, 100];
   const plot = Plot.plot({
     document,
     width: WIDTH,
@@ -136,15 +144,19 @@ export function mnistAccuracyFigure(
       label: "test accuracy (%)",
       labelAnchor: "center",
       labelArrow: "none",
-      domain: [0, 100],
+      domain,
       grid: true,
     },
+    clip: true,
     marks,
   });
   return composeFigure({
     id: "mnist-accuracy",
     title: `${header.data}: test-set accuracy every ${header.evalEvery} iterations`,
-    subtitle: [settingsLine(header, description)],
+    subtitle: [
+      settingsLine(header, description),
+      `Median over the seeds. The y axis spans ${domain[0]}–${domain[1]} %: the values after update ${Math.round(header.iterations / 4)}; earlier, lower values lie below it.`,
+    ],
     panels: [{ svg: plot.outerHTML, width: WIDTH, height: HEIGHT }, legendPanel(legend, 200)],
   });
 }

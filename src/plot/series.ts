@@ -23,7 +23,7 @@ export function logTick(value: number): string {
   const mantissa = value / 10 ** exponent;
   if (exponent >= -2 && exponent <= 3) return String(Number(value.toPrecision(3)));
   const m = Number(mantissa.toPrecision(2));
-  return `${m === 1 ? "" : `${m}×`}1e${exponent}`.replace("-", "−");
+  return `${m}e${exponent}`.replace("-", "−");
 }
 
 /** What a series panel drew after cutting: the points, and where runs ended early. */

@@ -104,7 +104,14 @@ function studySection(
       `${heading}: training loss, median and interquartile band over seeds`,
       "How to read this: each line is the median over the reporting seeds of the training-batch loss after each update (mean of 10 updates); the shaded band spans the middle half of the seeds. Overlapping bands mean the seeds cannot tell the optimizers apart.",
       [settings],
-      [curvesPanel(document, summaries)],
+      [
+        curvesPanel(document, summaries),
+        optimizerLegend(
+          summaries.map((s) => s.label),
+          150,
+          summaries.map((s) => s.id),
+        ),
+      ],
       summaries.map((s) => ({
         label: s.label,
         lr: s.lr,

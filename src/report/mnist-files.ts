@@ -20,10 +20,29 @@ export function writeMnistFiles(folder: string, result: MnistResult): { paths: s
     `${JSON.stringify({ settings: header, engine: header.engine, dataset: description, summary: rows }, null, 2)}\n`,
   );
   const curves = writeCurves(folder, runs, header);
+  const printout = join(folder, "mnist-printout.txt");
+  writeFileAtomic(printout, printoutText(runs, header));
   const figures = mnistFigures(createDocument(), runs, header, description).flatMap((figure) =>
     writeFigureFiles(figure, folder).map((name) => join(folder, name)),
   );
-  return { paths: [result.journal, summaryPath, ...curves, ...figures], table: mnistSummaryTable(rows) };
+  return {
+    paths: [result.journal, summaryPath, ...curves, printout, ...figures],
+    table: mnistSummaryTable(rows),
+  };
+}
+
+/** The homework's printout (first seed): each optimizer's loss after updates 0, 100, 200, … (0-based). */
+function printoutText(runs: readonly CollectedRun[], header: RunHeader): string {
+  const seed = header.seeds[0];
+  const lines: string[] = [];
+  for (let i = 0; i < header.iterations; i += 100) {
+    lines.push(`===========iteration:${i}===========`);
+    for (const label of header.optimizers) {
+      const run = runs.find((r) => r.label === label && r.seed === seed);
+      if (run && i < run.losses.length) lines.push(`${label}:${run.losses[i]}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** `mnist-curves.csv`: one row per update, raw and smoothed loss per optimizer (first seed); JSON with all seeds. */

@@ -80,6 +80,7 @@ details { margin: 0.8em 0; }
 .files { font-size: 0.85em; color: #555; }
 .read { color: #234; }
 section { margin-bottom: 3em; }
+.toc { list-style: none; padding-left: 0; }
 @media print { figure { break-inside: avoid; } details { display: none; } a { color: inherit; text-decoration: none; } }`;
 
 /**
@@ -169,10 +170,10 @@ ${STYLE}
 <ul class="settings">
 ${settingsLines.map((l) => `<li>${escapeXml(l)}</li>`).join("\n")}
 </ul>
-<nav><ol>
+<nav><ul class="toc">
 ${toc}
 <li><a href="#further">Every other figure and table of this run</a></li>
-</ol></nav>
+</ul></nav>
 ${sections.join("\n")}
 <h2 id="further">Every other figure and table of this run</h2>
 ${further.join("\n")}

@@ -76,8 +76,13 @@ export async function runMnistPart(folder: string, settings: ReportSettings, fac
     onSeedDone: (seed, seconds) => {
       done.push(seconds);
       const left = settings.mnistSeeds - done.length;
-      const eta = left > 0 ? `, about ${Math.round((left * done.reduce((a, b) => a + b, 0)) / done.length)} s to go` : "";
-      settings.log(`  mnist: seed ${seed} done (${done.length}/${settings.mnistSeeds}) in ${seconds.toFixed(1)} s${eta}`);
+      const eta =
+        left > 0
+          ? `, about ${Math.round((left * done.reduce((a, b) => a + b, 0)) / done.length)} s to go`
+          : "";
+      settings.log(
+        `  mnist: seed ${seed} done (${done.length}/${settings.mnistSeeds}) in ${seconds.toFixed(1)} s${eta}`,
+      );
     },
   });
   writeMnistFiles(folder, result);
@@ -121,6 +126,8 @@ export async function runMnistPart(folder: string, settings: ReportSettings, fac
       "mnist-summary.json",
       "mnist-results.jsonl",
       "mnist-curves.csv",
+      "mnist-curves.json",
+      "mnist-printout.txt",
     ],
   };
 }

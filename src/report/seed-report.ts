@@ -13,6 +13,7 @@ import { getLandscape } from "../landscapes/index.js";
 import { escapeXml, renderFigure, timingFigure } from "../plot/index.js";
 import { experimentsFolder, readExperimentFile } from "../run/index.js";
 import { writeFileAtomic } from "../util/files.js";
+import { printToPdf } from "./chromium.js";
 import { createDocument } from "./dom.js";
 import { writeFigureFiles } from "./figure-files.js";
 import { howToRead } from "./how-to-read.js";
@@ -27,7 +28,6 @@ import {
   runRemediesPart,
   writeAnswers,
 } from "./seed-pieces.js";
-
 
 /** What every piece of the report shares: where to write, a DOM for Plot, the runs made so far. */
 export interface ReportContext {
@@ -299,6 +299,7 @@ export async function writeReport(
   out: string,
   log: (line: string) => void = () => {},
   pieces: readonly ReportPiece[] = reportPieces(),
+  options: { readonly pdf?: boolean } = {},
 ): Promise<ReportItem[]> {
   const target = resolve(out);
   const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
@@ -333,16 +334,25 @@ export async function writeReport(
       })),
     };
     writeFileAtomic(join(partial, "manifest.json"), `${JSON.stringify(manifest, null, 1)}\n`);
-    writeFileAtomic(
-      join(partial, "index.html"),
+    const page = (note: string) =>
       indexHtml(
         REPORT_TITLE,
         context.facts.settingsLines ?? [],
         context.facts.answers ?? [],
         items,
-        "Regenerate with npm start (optlab all --out DIR). Every figure's title states the settings used; its data are in the JSON and CSV files beside it; manifest.json lists them all.",
-      ),
+        `Regenerate with npm start (optlab all --out DIR). Every figure's title states the settings used; its data are in the JSON and CSV files beside it; manifest.json lists them all. ${note}`,
+      );
+    const indexPath = join(partial, "index.html");
+    writeFileAtomic(
+      indexPath,
+      page(options.pdf ? "A printable copy of this page: report.pdf (printed by Chromium)." : ""),
     );
+    if (options.pdf) {
+      const started = performance.now();
+      const why = await printToPdf(indexPath, join(partial, "report.pdf"));
+      if (why !== null) writeFileAtomic(indexPath, page(`No report.pdf: ${why}.`));
+      log(`  ${"report.pdf".padEnd(22)} ${why ?? `${((performance.now() - started) / 1000).toFixed(2)} s`}`);
+    }
     mkdirSync(target, { recursive: true });
     for (const name of readdirSync(partial)) renameSync(join(partial, name), join(target, name));
     return items;
