@@ -98,6 +98,8 @@ describe("the loss-landscape slice (Li et al. 2018)", () => {
       expect(Math.hypot(end[0], end[1])).toBeLessThan(1e-4);
       const svg = mnistLandscapeFigure(createDocument(), slice, "16-6-3 relu, batch 16, 40 updates, seed 1");
       expect(svg).toMatch(/^<svg/);
+      // Filled contours of the loss under the paths.
+      expect(svg).toMatch(/aria-label="contour"[\s\S]*<path[^>]*d="M/);
       expect(svg).toMatch(/1\. sgd/);
       expect(svg).toMatch(/2\. adam/);
     }

@@ -33,6 +33,7 @@ export function mnistLandscapeFigure(document: Document, slice: LandscapeSlice, 
       x2: slice.alphas[nx - 1] + dx / 2,
       y1: slice.betas[0] - dy / 2,
       y2: slice.betas[ny - 1] + dy / 2,
+      value: (d: number) => d,
       fill: "value",
       stroke: "#ffffff",
       strokeOpacity: 0.5,
@@ -87,7 +88,7 @@ export function mnistLandscapeFigure(document: Document, slice: LandscapeSlice, 
   const finite = slice.values.filter(Number.isFinite);
   const directions =
     slice.mode === "random"
-      ? "two filter-normalised Gaussian directions (Li et al. 2018; biases 0)"
+      ? "two filter-normalised Gaussian directions (Li et al. 2018; biases 0), to which every trajectory is nearly orthogonal, so the paths' projections stay near the centre"
       : `the plane through the shared start, ${slice.reference}'s end and the last run's end`;
   return composeFigure({
     id: "mnist-landscape",
