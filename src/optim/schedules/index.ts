@@ -1,4 +1,5 @@
 import { InputRangeError, InputTypeError, show, unknownNameMessage } from "../../util/errors.js";
+import { splitTopLevel } from "../spec-list.js";
 import type { OptimizerState } from "../types.js";
 import { type CountFunction, type FunctionScheduleDefinition, functionSchedules } from "./optax.js";
 import { type OptionSpec, resolveOptions } from "./options.js";
@@ -252,23 +253,6 @@ export function scheduleValues(schedule: Schedule, n: number): number[] {
     );
   }
   return Array.from({ length: n }, (_, c) => fn(c));
-}
-
-/** Splits at the commas outside brackets (`milestones=[30,60],gamma=0.5` → two pieces). */
-function splitTopLevel(text: string): string[] {
-  const pieces: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = text[i];
-    if (c === "[" || c === "(") depth++;
-    else if (c === "]" || c === ")") depth--;
-    if (i === text.length || (c === "," && depth === 0)) {
-      pieces.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  return pieces;
 }
 
 function parseValue(raw: string): unknown {
