@@ -549,7 +549,7 @@ export class MnistTab {
     ctx.fillText("loss", x + 13, plot.top + plot.height / 2);
     const directions =
       slice.mode === "random"
-        ? "two filter-normalised Gaussian directions (Li et al. 2018; biases 0)"
+        ? "two filter-normalised Gaussian directions (Li et al. 2018; biases 0); a trajectory is nearly orthogonal to random directions in 119,000 dimensions, so its projection stays near the centre — the plane through the start and two ends shows the paths"
         : `the plane through the shared start, ${slice.reference}'s end and ${this.labels.at(-1)}'s end`;
     const done = this.sliceState === "done";
     byId("slice-caption").textContent =

@@ -92,7 +92,7 @@ export const DEFAULT_STATE: PlaygroundState = {
   internals: false,
   cursor: 30,
   stabilityOf: 0,
-  mnist: { specs: SEED_MNIST_SPECS, iterations: 2000, slice: "random" },
+  mnist: { specs: SEED_MNIST_SPECS, iterations: 2000, slice: "plane" },
 };
 
 /** `adam:lr=0.3,beta1=0.9`: the spec `createOptimizer` reads, numbers written to round-trip exactly. */
