@@ -3,20 +3,29 @@
 // on the WebAssembly SIMD engine, single thread and split over worker threads; plus the float32 Adam
 // step on 10⁶ parameters. Prints wall time, GFLOP/s and the share of the machine's float32 peak.
 //
-//   node build/bench/mnist.js [--repeat 3] [--only short|w1|adam] [--workers 2]
-import { readFileSync } from "node:fs";
+// Also: every optimizer's training update (gradient + step + the post-update loss) against SGD's, measured
+// interleaved in one engine (src/lab/step-cost.ts), the float32 SIMD step of each.
+//
+//   node build/bench/mnist.js [--repeat 3] [--only short|w1|adam|step-cost] [--workers 2] [--json] [--simd plain]
+//
+// --json prints one object per line instead of the tables:
+//   {"workload","threads","iterations","wall_s":{"median","min","max"},"gflops","kernels"}   (W1, W1-short)
+//   {"workload":"step-cost","optimizer","dtype","engine","threads","n","ms":{…},"ratio_to_sgd"}
+// --simd plain uses build/wasm/kernels.wasm instead of the relaxed-SIMD build (OPTLAB_SIMD=plain does the same).
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { median } from "../src/lab/stats.js";
+import { measureStepCosts } from "../src/lab/step-cost.js";
 import { trainPaired } from "../src/lab/train.js";
-import { compileKernels } from "../src/nn/kernels/wasm-kernels.js";
+import { NO_SIMD_STEP } from "../src/nn/kernels/wasm-optimizers.js";
 import { BOOK_NETWORK, type NetworkConfig, networkLayout } from "../src/nn/layout.js";
 import { createWasmEngineFactory } from "../src/nn/wasm-engine.js";
-import { createOptimizer } from "../src/optim/index.js";
+import { createOptimizer, optimizerIds } from "../src/optim/index.js";
 import { loadMnistSample } from "../src/run/datasets.js";
-import { kernelWasmPath } from "../src/run/engines.js";
+import { loadedKernelBuild, loadKernelModule } from "../src/run/engines.js";
 import { shareData, trainPairedInWorkers, workerScriptPath } from "../src/run/mnist-parallel.js";
 import { timeSimdAdam } from "./mnist-adam.js";
+import { markdownTable } from "./stats.js";
 
 /** float32 GEMM peak of one core here (OpenBLAS, 2048³), from ../shared/notes/performance-facts.md. */
 const PEAK_PER_CORE = 83;
@@ -27,8 +36,15 @@ const { values } = parseArgs({
     repeat: { type: "string", default: "3" },
     only: { type: "string" },
     workers: { type: "string" },
+    json: { type: "boolean", default: false },
+    simd: { type: "string" },
   },
 });
+const json = values.json === true;
+if (values.simd === "plain") process.env.OPTLAB_SIMD = "plain";
+const say = (text: string) => {
+  if (!json) console.log(text);
+};
 const repeat = Number(values.repeat);
 
 /** Multiply-add flops of one paired iteration per network: two forwards, dW everywhere, dX except layer 1. */
@@ -39,7 +55,10 @@ export function flopsPerIteration(config: NetworkConfig, batch: number): number 
   return 2 * batch * (2 * products + products + inputGradients);
 }
 
-const module = compileKernels(readFileSync(kernelWasmPath()));
+const loaded = loadKernelModule();
+if (loaded === null) throw new Error("bench: build the kernels first (npm run build:wasm)");
+const module = loaded;
+const build = loadedKernelBuild();
 const data = loadMnistSample();
 const shared = shareData(data);
 const script = workerScriptPath();
@@ -80,6 +99,18 @@ async function measure(name: string, iterations: number): Promise<void> {
     for (let r = 0; r < repeat; r++) times.push(await runWorkload(iterations, threads));
     const t = median(times);
     const rate = gflop / t;
+    if (json) {
+      console.log(
+        JSON.stringify({
+          workload: name.startsWith("W1 ") ? "W1" : "W1-short",
+          threads,
+          iterations,
+          wall_s: { median: t, min: Math.min(...times), max: Math.max(...times) },
+          gflops: rate,
+          kernels: build,
+        }),
+      );
+    }
     rows.push([
       name,
       String(threads),
@@ -89,25 +120,64 @@ async function measure(name: string, iterations: number): Promise<void> {
       rate.toFixed(1),
       `${((100 * rate) / (PEAK_PER_CORE * threads)).toFixed(0)} % of ${PEAK_PER_CORE * threads}`,
     ]);
-    console.log(rows[rows.length - 1].join(" | "));
+    say(rows[rows.length - 1].join(" | "));
     if (workers === 1) break;
   }
 }
 
 function adamBench(): void {
-  console.log("\nfloat32 Adam step on 10⁶ parameters (median of 50 steps; target ≤ 2.1 ms):");
+  say("\nfloat32 Adam step on 10⁶ parameters (median of 50 steps; target ≤ 2.1 ms):");
   for (const { spec, simdMs, plainMs } of timeSimdAdam(module)) {
-    console.log(
+    say(
       `${spec.padEnd(10)} | SIMD wasm ${simdMs.toFixed(2)} ms | plain JS (src/optim) ${plainMs.toFixed(2)} ms`,
     );
   }
 }
 
-console.log(`optlab bench:mnist — ${cores} cores, repeat ${repeat}, workers ${workers}`);
-console.log(header.join(" | "));
+/**
+ * Target: every optimizer's update ≤ 1.15× SGD's. Each update is gradient + optimizer step + the book's post-update
+ * loss, all optimizers in one engine, interleaved update by update (src/lab/step-cost.ts).
+ */
+function stepCostBench(): void {
+  const ids = optimizerIds().filter((id) => !(id in NO_SIMD_STEP));
+  const entries = ids.map((id) => ({ label: id, optimizer: createOptimizer(id) }));
+  const costs = measureStepCosts(createWasmEngineFactory(module), BOOK_NETWORK, data.train, entries, {
+    iterations: Number(process.env.BENCH_STEP_ITERATIONS ?? 40),
+    warmup: 10,
+  });
+  const sgd = costs.find((c) => c.label === "sgd")?.ms.median ?? Number.NaN;
+  const size = networkLayout(BOOK_NETWORK).size;
+  const rows = costs.map(({ label, ms }) => {
+    const ratio = ms.median / sgd;
+    if (json) {
+      console.log(
+        JSON.stringify({
+          workload: "step-cost",
+          optimizer: label,
+          dtype: "float32",
+          engine: build === "relaxed-simd" ? "wasm-relaxed-simd" : "wasm-simd",
+          threads: 1,
+          n: size,
+          ms: { median: ms.median, min: ms.min, max: ms.max },
+          ratio_to_sgd: ratio,
+        }),
+      );
+    }
+    return [label, ms.median.toFixed(3), ms.min.toFixed(3), ratio.toFixed(3), ratio <= 1.15 ? "yes" : "no"];
+  });
+  say(
+    `\nOne training update (gradient + step + loss, batch 128, ${size} parameters), interleaved, ${build} kernels:`,
+  );
+  say(markdownTable(["optimizer", "ms (median)", "ms (min)", "× SGD", "≤ 1.15× SGD"], rows));
+  for (const [id, why] of Object.entries(NO_SIMD_STEP)) say(`not measured — ${id}: ${why}`);
+}
+
+say(`optlab bench:mnist — ${cores} cores, repeat ${repeat}, workers ${workers}, ${build} kernels`);
+say(header.join(" | "));
 if (!values.only || values.only === "short") await measure("W1-short (200 it)", 200);
 if (!values.only || values.only === "w1") await measure("W1 (2000 it)", 2000);
 if (!values.only || values.only === "adam") adamBench();
-console.log(
-  "\nReference on this machine (performance-facts.md): PyTorch 2 threads 21.9 s, numpy f32 26.3 s, numpy f64 41.9 s.",
+if (!values.only || values.only === "step-cost") stepCostBench();
+say(
+  "\nCompare with PyTorch measured beside this run: ../shared/perf-reference/run.sh w1 (same workload, 2 threads).",
 );
