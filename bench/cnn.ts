@@ -4,7 +4,7 @@
 // ../shared/perf-reference/cnn_torch.py (forward, backward, step per batch; data already in memory).
 //
 // Threads: 1 = the main thread alone; 2 = batch halves: the main thread and one worker each compute the gradient
-// of 50 images, the worker's sum travels through shared memory, the main thread averages and steps.
+// share of 50 images and swap them through shared memory; both add and step their own replica of Adam.
 // Also measured: 2 independent networks (one epoch each, in two workers), the throughput two cores give
 // when there are several runs to make (a paired comparison, a study's trials).
 //
@@ -49,24 +49,6 @@ function permutation(n: number, seed: number): Int32Array {
   return order;
 }
 
-interface Shared {
-  readonly control: Int32Array; // [0] = step posted by the main thread, [1] = step finished by the worker
-  readonly params: Float32Array;
-  readonly grads: Float32Array;
-  readonly input: Float32Array;
-  readonly labels: Int32Array;
-}
-
-function sharedBuffers(size: number, rows: number, pixels: number): Shared {
-  return {
-    control: new Int32Array(new SharedArrayBuffer(8)),
-    params: new Float32Array(new SharedArrayBuffer(4 * size)),
-    grads: new Float32Array(new SharedArrayBuffer(4 * size)),
-    input: new Float32Array(new SharedArrayBuffer(4 * rows * pixels)),
-    labels: new Int32Array(new SharedArrayBuffer(4 * rows)),
-  };
-}
-
 /** One epoch on one thread; returns seconds and the last batch loss. */
 function epochAlone(module: WebAssembly.Module, train: ImageSet, images: number, seed: number) {
   const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, BATCH);
@@ -85,64 +67,86 @@ function epochAlone(module: WebAssembly.Module, train: ImageSet, images: number,
   return { seconds: (performance.now() - started) / 1000, loss };
 }
 
-/** The worker half of a batch-halves epoch: copy the weights in, gradient of its rows, copy it out. */
-function halfWorker(module: WebAssembly.Module, shared: Shared, rows: number, steps: number): void {
-  const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, rows);
-  const pixels = engine.layout.inputSize;
-  for (let step = 1; step <= steps; step++) {
-    Atomics.wait(shared.control, 0, step - 1);
-    engine.params(0).set(shared.params);
-    engine.batchInput.set(shared.input.subarray(0, rows * pixels));
-    engine.batchLabels.set(shared.labels.subarray(0, rows));
-    engine.prepareBatch(rows);
-    engine.gradient(0, rows);
-    shared.grads.set(engine.grads(0));
-    Atomics.store(shared.control, 1, step);
-    Atomics.notify(shared.control, 1);
-  }
+/**
+ * Batch halves, symmetric: both threads hold a replica of the network and of Adam's state. Per batch each computes
+ * the gradient share of its 50 rows (`gradientShare`: Σ over its rows / 100), publishes it in shared memory
+ * (double-buffered by step parity), waits for the other's, adds it (a + b = b + a bit for bit, so both replicas
+ * stay identical) and steps Adam. No weights travel; each side gathers its own rows from the shared images.
+ */
+interface Halves {
+  readonly control: Int32Array; // [side] = last step whose share side 0 (main) / 1 (worker) has published
+  readonly shares: Float32Array[]; // [2·side + parity]
+  readonly losses: Float64Array; // [side]: the cross-entropy sum of its rows in the last step
+  readonly train: ImageSet;
 }
 
-/** One epoch split by batch halves over the main thread and one worker; the gradient is the halves' mean. */
-async function epochHalves(module: WebAssembly.Module, train: ImageSet, images: number, seed: number) {
-  const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, BATCH);
-  const size = engine.layout.size;
-  const pixels = engine.layout.inputSize;
-  const mine = BATCH / 2;
-  const other = BATCH - mine;
+function shareImages(set: ImageSet): ImageSet {
+  const pixels =
+    set.pixels instanceof Uint8Array
+      ? new Uint8Array(new SharedArrayBuffer(set.pixels.byteLength))
+      : new Float32Array(new SharedArrayBuffer(set.pixels.byteLength));
+  pixels.set(set.pixels as never);
+  const labels = new Uint8Array(new SharedArrayBuffer(set.labels.byteLength));
+  labels.set(set.labels);
+  return { ...set, pixels, labels };
+}
+
+function halvesBuffers(size: number, train: ImageSet): Halves {
+  return {
+    control: new Int32Array(new SharedArrayBuffer(8)),
+    shares: Array.from({ length: 4 }, () => new Float32Array(new SharedArrayBuffer(4 * size))),
+    losses: new Float64Array(new SharedArrayBuffer(16)),
+    train,
+  };
+}
+
+/** One side's epoch of batch halves; returns its seconds (from its first batch) and the batch loss of the last step. */
+function halvesSide(
+  module: WebAssembly.Module,
+  shared: Halves,
+  side: 0 | 1,
+  images: number,
+  seed: number,
+): { seconds: number; loss: number } {
+  const half = BATCH / 2;
+  const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, half);
+  engine.params(0).set(engine.initialParameters(seed));
+  const adam = engine.accelerate?.(0, createOptimizer("adam")) ?? createOptimizer("adam");
+  const state = adam.init(engine.layout.size, "float32");
+  const order = permutation(shared.train.count, seed).subarray(0, images);
+  const other = 1 - side;
   const steps = Math.floor(images / BATCH);
-  const shared = sharedBuffers(size, other, pixels);
+  const started = performance.now();
+  for (let step = 1; step <= steps; step++) {
+    const from = (step - 1) * BATCH + side * half;
+    gatherBatch(shared.train, order.subarray(from, from + half), engine.batchInput, engine.batchLabels);
+    engine.prepareBatch(half);
+    shared.losses[side] = engine.gradientShare?.(0, half, BATCH) ?? Number.NaN;
+    shared.shares[2 * side + (step & 1)].set(engine.grads(0));
+    Atomics.store(shared.control, side, step);
+    Atomics.notify(shared.control, side);
+    Atomics.wait(shared.control, other, step - 1);
+    engine.addGradients?.(0, shared.shares[2 * other + (step & 1)]);
+    adam.step(engine.params(0), engine.grads(0), state);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, loss: (shared.losses[0] + shared.losses[1]) / BATCH };
+}
+
+/** One epoch split by batch halves over the main thread and one worker. */
+async function epochHalves(module: WebAssembly.Module, train: ImageSet, images: number, seed: number) {
+  const size = convNetLayout(BOOK_CONV_NETWORK).size;
+  const shared = halvesBuffers(size, shareImages(train));
   const worker = new Worker(new URL(import.meta.url), {
-    workerData: { role: "half", module, shared, rows: other, steps },
+    workerData: { role: "half", module, shared, images, seed },
   });
   await new Promise<void>((resolve, reject) => {
     worker.once("message", () => resolve());
     worker.once("error", reject);
   });
-  engine.params(0).set(engine.initialParameters(seed));
-  const adam = engine.accelerate?.(0, createOptimizer("adam")) ?? createOptimizer("adam");
-  const state = adam.init(size, "float32");
-  const order = permutation(train.count, seed).subarray(0, images);
-  let loss = Number.NaN;
-  const started = performance.now();
-  for (let step = 1; step <= steps; step++) {
-    const start = (step - 1) * BATCH;
-    gatherBatch(train, order.subarray(start + mine, start + BATCH), shared.input, shared.labels);
-    shared.params.set(engine.params(0));
-    Atomics.store(shared.control, 0, step);
-    Atomics.notify(shared.control, 0);
-    gatherBatch(train, order.subarray(start, start + mine), engine.batchInput, engine.batchLabels);
-    engine.prepareBatch(mine);
-    loss = engine.gradient(0, mine);
-    Atomics.wait(shared.control, 1, step - 1);
-    // mean over the batch = ½·(mean over my half + mean over theirs), both halves of 50 rows.
-    const grads = engine.grads(0);
-    const theirs = shared.grads;
-    for (let i = 0; i < size; i++) grads[i] = 0.5 * (grads[i] + theirs[i]);
-    adam.step(engine.params(0), grads, state);
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const run = halvesSide(module, shared, 0, images, seed);
   await worker.terminate();
-  return { seconds, loss };
+  return run;
 }
 
 /** Two independent networks, one epoch each, in two workers at once: seconds for both. */
@@ -253,11 +257,11 @@ if (isMainThread) {
   await main();
 } else {
   const task = workerData as
-    | { role: "half"; module: WebAssembly.Module; shared: Shared; rows: number; steps: number }
+    | { role: "half"; module: WebAssembly.Module; shared: Halves; images: number; seed: number }
     | { role: "alone"; images: number; seed: number };
   if (task.role === "half") {
     parentPort?.postMessage("ready");
-    halfWorker(task.module, task.shared, task.rows, task.steps);
+    halvesSide(task.module, task.shared, 1, task.images, task.seed);
   } else {
     const module = compileKernels(readFileSync(kernelWasmPath()));
     const train = loadDataset("fashion-mnist").train;

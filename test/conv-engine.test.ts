@@ -145,6 +145,31 @@ describe("the WebAssembly conv engine", () => {
     });
   }
 
+  it("splits a batch into shares whose gradients add up to the whole batch's (data parallelism)", () => {
+    const config = { ...BOOK_CONV_NETWORK, weightDecayLambda: 0.05 };
+    const whole = createConvEngineFactory(module)(config, 1, 10);
+    const parts = [createConvEngineFactory(module)(config, 1, 6), createConvEngineFactory(module)(config, 1, 4)];
+    const set = syntheticImages(10, 28, 10, 8);
+    const initial = whole.initialParameters(2);
+    for (const engine of [whole, ...parts]) engine.params(0).set(initial);
+    loadBatch(whole, set, 10);
+    const loss = whole.gradient(0, 10);
+    let sum = 0;
+    let start = 0;
+    for (const part of parts) {
+      const m = part.maxBatch;
+      part.batchInput.set(set.pixels.subarray(start * 784, (start + m) * 784));
+      for (let i = 0; i < m; i++) part.batchLabels[i] = set.labels[start + i];
+      part.prepareBatch(m);
+      sum += part.gradientShare?.(0, m, 10) ?? Number.NaN;
+      start += m;
+    }
+    parts[0].addGradients?.(0, parts[1].grads(0));
+    expect(scaledError(parts[0].grads(0), whole.grads(0))).toBeLessThan(1e-6);
+    expect(Math.abs(sum / 10 - whole.evaluate(0, 10).sum / 10)).toBeLessThan(1e-6);
+    expect(loss).toBeGreaterThan(sum / 10); // the whole batch's loss adds ½λΣW²
+  });
+
   it("trains under trainPaired with any optimizer, paired from the conv network's own init, and learns", () => {
     const train = syntheticImages(400, 28, 10, 4);
     const test = syntheticImages(100, 28, 10, 5);

@@ -279,3 +279,90 @@ export function transpose4(src: usize, rows: i32, cols: i32, dst: usize): void {
     }
   }
 }
+
+// C = A·B (+ bias) with ReLU when relu = 1, over K in chunks of kc so that a chunk of B (kc × n) stays in L2
+// across every 4-row block (the affine layer 4320 → 100: B is 1.7 MB, a chunk of 256 rows is 100 KB). The first
+// chunk starts from the bias (or 0), later chunks add to C, the last applies ReLU. Needs m and n multiples of 4
+// (the engine calls gemm_nn otherwise). Register block 4 × 8, as gemm_nn.
+export function gemm_nn_kblocked(
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  m: i32, k: i32, n: i32, bias: usize, relu: i32, kc: i32,
+): void {
+  const n8 = n & ~7;
+  for (let k0 = 0; k0 < k; k0 += kc) {
+    const k1 = min(k, k0 + kc);
+    const first = k0 == 0;
+    const last = k1 == k;
+    for (let i = 0; i < m; i += 4) {
+      const a0 = a + <usize>(i * lda + k0) * 4;
+      const a1 = a0 + <usize>lda * 4;
+      const a2 = a1 + <usize>lda * 4;
+      const a3 = a2 + <usize>lda * 4;
+      const cs = <usize>ldc * 4;
+      let j = 0;
+      for (; j < n8; j += 8) {
+        const cp = c + <usize>(i * ldc + j) * 4;
+        let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+        if (first) {
+          const b0 = bias != 0 ? v128.load(bias + <usize>j * 4) : ZERO;
+          const b1 = bias != 0 ? v128.load(bias + <usize>j * 4 + 16) : ZERO;
+          c00 = b0; c10 = b0; c20 = b0; c30 = b0;
+          c01 = b1; c11 = b1; c21 = b1; c31 = b1;
+        } else {
+          c00 = v128.load(cp); c01 = v128.load(cp, 16);
+          c10 = v128.load(cp + cs); c11 = v128.load(cp + cs, 16);
+          c20 = v128.load(cp + 2 * cs); c21 = v128.load(cp + 2 * cs, 16);
+          c30 = v128.load(cp + 3 * cs); c31 = v128.load(cp + 3 * cs, 16);
+        }
+        let bp = b + <usize>(k0 * ldb + j) * 4;
+        for (let p = 0; p < k1 - k0; p++) {
+          const w0 = v128.load(bp);
+          const w1 = v128.load(bp, 16);
+          const off = <usize>p * 4;
+          const x0 = v128.load32_splat(a0 + off);
+          const x1 = v128.load32_splat(a1 + off);
+          const x2 = v128.load32_splat(a2 + off);
+          const x3 = v128.load32_splat(a3 + off);
+          c00 = f32x4.add(c00, f32x4.mul(x0, w0)); c01 = f32x4.add(c01, f32x4.mul(x0, w1));
+          c10 = f32x4.add(c10, f32x4.mul(x1, w0)); c11 = f32x4.add(c11, f32x4.mul(x1, w1));
+          c20 = f32x4.add(c20, f32x4.mul(x2, w0)); c21 = f32x4.add(c21, f32x4.mul(x2, w1));
+          c30 = f32x4.add(c30, f32x4.mul(x3, w0)); c31 = f32x4.add(c31, f32x4.mul(x3, w1));
+          bp += <usize>ldb * 4;
+        }
+        if (last && relu != 0) {
+          c00 = f32x4.max(c00, ZERO); c01 = f32x4.max(c01, ZERO); c10 = f32x4.max(c10, ZERO);
+          c11 = f32x4.max(c11, ZERO); c20 = f32x4.max(c20, ZERO); c21 = f32x4.max(c21, ZERO);
+          c30 = f32x4.max(c30, ZERO); c31 = f32x4.max(c31, ZERO);
+        }
+        v128.store(cp, c00); v128.store(cp, c01, 16);
+        v128.store(cp + cs, c10); v128.store(cp + cs, c11, 16);
+        v128.store(cp + 2 * cs, c20); v128.store(cp + 2 * cs, c21, 16);
+        v128.store(cp + 3 * cs, c30); v128.store(cp + 3 * cs, c31, 16);
+      }
+      for (; j < n; j += 4) {
+        const cp = c + <usize>(i * ldc + j) * 4;
+        let c0: v128, c1: v128, c2: v128, c3: v128;
+        if (first) {
+          const b0 = bias != 0 ? v128.load(bias + <usize>j * 4) : ZERO;
+          c0 = b0; c1 = b0; c2 = b0; c3 = b0;
+        } else {
+          c0 = v128.load(cp); c1 = v128.load(cp + cs); c2 = v128.load(cp + 2 * cs); c3 = v128.load(cp + 3 * cs);
+        }
+        let bp = b + <usize>(k0 * ldb + j) * 4;
+        for (let p = 0; p < k1 - k0; p++) {
+          const w0 = v128.load(bp);
+          const off = <usize>p * 4;
+          c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + off), w0));
+          c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + off), w0));
+          c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + off), w0));
+          c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + off), w0));
+          bp += <usize>ldb * 4;
+        }
+        if (last && relu != 0) {
+          c0 = f32x4.max(c0, ZERO); c1 = f32x4.max(c1, ZERO); c2 = f32x4.max(c2, ZERO); c3 = f32x4.max(c3, ZERO);
+        }
+        v128.store(cp, c0); v128.store(cp + cs, c1); v128.store(cp + 2 * cs, c2); v128.store(cp + 3 * cs, c3);
+      }
+    }
+  }
+}

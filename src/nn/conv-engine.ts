@@ -69,7 +69,26 @@ export interface ConvKernelExports extends KernelExports {
     db: Ptr,
   ): void;
   transpose4(src: Ptr, rows: number, cols: number, dst: Ptr): void;
+  gemm_nn_kblocked(
+    a: Ptr,
+    lda: number,
+    b: Ptr,
+    ldb: number,
+    c: Ptr,
+    ldc: number,
+    m: number,
+    k: number,
+    n: number,
+    bias: Ptr,
+    relu: number,
+    kc: number,
+  ): void;
 }
+
+/** K chunk of the affine layer's forward product: 256 rows of W2 (100 KB) stay in L2 across the batch. */
+const K_CHUNK = 256;
+/** Column chunk of dPooled = dH·W2ᵀ: 512 columns of W2ᵀ (100 × 512, 200 KB) stay in L2 across the batch. */
+const N_CHUNK = 512;
 
 /**
  * A `BatchEngine` over the conv network: the same methods, so `trainPaired` and the optimizers train it
@@ -81,6 +100,14 @@ export interface ConvBatchEngine extends BatchEngine {
   readonly net: ConvNetConfig;
   readonly layout: ConvNetLayout;
   initialParameters(seed: number): Float64Array;
+  /**
+   * Data parallelism: the gradient of this part's share of a batch of `total` rows split over several engines —
+   * ∂/∂θ of (Σ over these m rows of the cross-entropy) / total + (m / total)·½λΣW² — so the parts' gradients
+   * sum to the whole batch's. Returns the part's cross-entropy sum.
+   */
+  gradientShare?(network: number, m: number, total: number): number;
+  /** grads(network) += other (another part's `gradientShare`), in SIMD where the engine has it. */
+  addGradients?(network: number, other: Float32Array): void;
 }
 
 export type ConvBatchEngineFactory = (
@@ -163,6 +190,7 @@ export function createConvEngineFactory(module: WebAssembly.Module): ConvBatchEn
     const poolTmpArg = arena.ints(plane * ldw);
     const slack = (ldw - F) * plane; // conv_relu_pool2 writes whole 8-filter blocks of channel rows
     const transposed = arena.floats(Math.max(flat * hidden, hidden * classes));
+    const incoming = arena.floats(P); // another part's gradient, copied in for addGradients
     const nets = Array.from({ length: networks }, () => ({
       params: arena.floats(P),
       grads: arena.floats(P),
@@ -239,21 +267,38 @@ export function createConvEngineFactory(module: WebAssembly.Module): ConvBatchEn
           ptr(state.argmax()),
         );
       }
-      kernels.gemm_nn(
-        ptr(state.pooled()),
-        flat,
-        at(params, hiddenLayer.weights),
-        hidden,
-        ptr(state.hidden()),
-        hidden,
-        m,
-        flat,
-        hidden,
-        at(params, hiddenLayer.bias),
-        1,
-        0,
-        0,
-      );
+      if (m % 4 === 0 && hidden % 4 === 0) {
+        kernels.gemm_nn_kblocked(
+          ptr(state.pooled()),
+          flat,
+          at(params, hiddenLayer.weights),
+          hidden,
+          ptr(state.hidden()),
+          hidden,
+          m,
+          flat,
+          hidden,
+          at(params, hiddenLayer.bias),
+          1,
+          K_CHUNK,
+        );
+      } else {
+        kernels.gemm_nn(
+          ptr(state.pooled()),
+          flat,
+          at(params, hiddenLayer.weights),
+          hidden,
+          ptr(state.hidden()),
+          hidden,
+          m,
+          flat,
+          hidden,
+          at(params, hiddenLayer.bias),
+          1,
+          0,
+          0,
+        );
+      }
       kernels.gemm_nn(
         ptr(state.hidden()),
         hidden,
@@ -292,6 +337,105 @@ export function createConvEngineFactory(module: WebAssembly.Module): ConvBatchEn
         throw new RangeError(`conv engine: prepareBatch(${m}) must come first (prepared ${preparedRows})`);
     };
 
+    const gradientShare = (k: number, m: number, total: number): number => {
+      checkRows(m);
+      if (!(total >= m)) throw new RangeError(`conv engine: a share of ${m} rows of ${total}`);
+      const state = nets[k];
+      const params = state.params();
+      const grads = state.grads();
+      forward(k, m);
+      const { sum } = softmax(k, m, state.dScores());
+      if (total !== m) {
+        const dz = state.dScores();
+        const scale = m / total; // softmax gave (y − t) / m
+        for (let i = 0; i < m * classes; i++) dz[i] *= scale;
+      }
+      // Output layer: dW3 = Hᵀ·dZ, db3, dH = dZ·W3ᵀ ⊙ (H > 0).
+      kernels.gemm_tn(
+        ptr(state.hidden()),
+        hidden,
+        ptr(state.dScores()),
+        classes,
+        at(grads, outputLayer.weights),
+        classes,
+        m,
+        hidden,
+        classes,
+      );
+      kernels.col_sum(ptr(state.dScores()), classes, m, classes, at(grads, outputLayer.bias));
+      kernels.transpose4(at(params, outputLayer.weights), hidden, classes, ptr(transposed()));
+      kernels.gemm_nn(
+        ptr(state.dScores()),
+        classes,
+        ptr(transposed()),
+        hidden,
+        ptr(state.dHidden()),
+        hidden,
+        m,
+        classes,
+        hidden,
+        0,
+        2,
+        ptr(state.hidden()),
+        hidden,
+      );
+      // Hidden layer: dW2 = pooledᵀ·dH, db2, dPooled = dH·W2ᵀ ⊙ (pooled > 0) (the conv ReLU at the maxima).
+      kernels.gemm_tn(
+        ptr(state.pooled()),
+        flat,
+        ptr(state.dHidden()),
+        hidden,
+        at(grads, hiddenLayer.weights),
+        hidden,
+        m,
+        flat,
+        hidden,
+      );
+      kernels.col_sum(ptr(state.dHidden()), hidden, m, hidden, at(grads, hiddenLayer.bias));
+      kernels.transpose4(at(params, hiddenLayer.weights), flat, hidden, ptr(transposed()));
+      for (let j = 0; j < flat; j += N_CHUNK) {
+        kernels.gemm_nn(
+          ptr(state.dHidden()),
+          hidden,
+          ptr(transposed()) + 4 * j,
+          flat,
+          ptr(state.dPooled()) + 4 * j,
+          flat,
+          m,
+          hidden,
+          Math.min(N_CHUNK, flat - j),
+          0,
+          2,
+          ptr(state.pooled()) + 4 * j,
+          flat,
+        );
+      }
+      // Conv: dW1, db1 from the nonzero pooled gradients at their maxima.
+      kernels.conv_pool_weight_grad(
+        ptr(col()),
+        ldcol,
+        m,
+        F,
+        layout.pooledHeight * layout.pooledWidth,
+        ptr(state.dPooled()),
+        ptr(state.argmax()),
+        ptr(dw1()),
+        at(grads, convLayer.bias),
+      );
+      const dw = dw1();
+      const g1 = convLayer.weights.offset;
+      for (let f = 0; f < F; f++)
+        for (let q = 0; q < patch; q++) grads[g1 + f * patch + q] = dw[f * ldcol + q];
+      const lambda = (net.weightDecayLambda * m) / total;
+      if (lambda !== 0) {
+        for (const layer of layout.layers) {
+          const offset = 4 * layer.weights.offset;
+          kernels.axpy(lambda, ptr(params) + offset, ptr(grads) + offset, layer.weights.length);
+        }
+      }
+      return total === m ? sum / m + weightDecay(k) : sum;
+    };
+
     const engine: ConvBatchEngine = {
       kind: "wasm-simd",
       config: convStageSummary(net),
@@ -323,95 +467,13 @@ export function createConvEngineFactory(module: WebAssembly.Module): ConvBatchEn
         );
         preparedRows = m;
       },
-      gradient(k, m) {
-        checkRows(m);
-        const state = nets[k];
-        const params = state.params();
-        const grads = state.grads();
-        forward(k, m);
-        const { sum } = softmax(k, m, state.dScores());
-        // Output layer: dW3 = Hᵀ·dZ, db3, dH = dZ·W3ᵀ ⊙ (H > 0).
-        kernels.gemm_tn(
-          ptr(state.hidden()),
-          hidden,
-          ptr(state.dScores()),
-          classes,
-          at(grads, outputLayer.weights),
-          classes,
-          m,
-          hidden,
-          classes,
-        );
-        kernels.col_sum(ptr(state.dScores()), classes, m, classes, at(grads, outputLayer.bias));
-        kernels.transpose4(at(params, outputLayer.weights), hidden, classes, ptr(transposed()));
-        kernels.gemm_nn(
-          ptr(state.dScores()),
-          classes,
-          ptr(transposed()),
-          hidden,
-          ptr(state.dHidden()),
-          hidden,
-          m,
-          classes,
-          hidden,
-          0,
-          2,
-          ptr(state.hidden()),
-          hidden,
-        );
-        // Hidden layer: dW2 = pooledᵀ·dH, db2, dPooled = dH·W2ᵀ ⊙ (pooled > 0) (the conv ReLU at the maxima).
-        kernels.gemm_tn(
-          ptr(state.pooled()),
-          flat,
-          ptr(state.dHidden()),
-          hidden,
-          at(grads, hiddenLayer.weights),
-          hidden,
-          m,
-          flat,
-          hidden,
-        );
-        kernels.col_sum(ptr(state.dHidden()), hidden, m, hidden, at(grads, hiddenLayer.bias));
-        kernels.transpose4(at(params, hiddenLayer.weights), flat, hidden, ptr(transposed()));
-        kernels.gemm_nn(
-          ptr(state.dHidden()),
-          hidden,
-          ptr(transposed()),
-          flat,
-          ptr(state.dPooled()),
-          flat,
-          m,
-          hidden,
-          flat,
-          0,
-          2,
-          ptr(state.pooled()),
-          flat,
-        );
-        // Conv: dW1, db1 from the nonzero pooled gradients at their maxima.
-        kernels.conv_pool_weight_grad(
-          ptr(col()),
-          ldcol,
-          m,
-          F,
-          layout.pooledHeight * layout.pooledWidth,
-          ptr(state.dPooled()),
-          ptr(state.argmax()),
-          ptr(dw1()),
-          at(grads, convLayer.bias),
-        );
-        const dw = dw1();
-        const g1 = convLayer.weights.offset;
-        for (let f = 0; f < F; f++)
-          for (let q = 0; q < patch; q++) grads[g1 + f * patch + q] = dw[f * ldcol + q];
-        const lambda = net.weightDecayLambda;
-        if (lambda !== 0) {
-          for (const layer of layout.layers) {
-            const offset = 4 * layer.weights.offset;
-            kernels.axpy(lambda, ptr(params) + offset, ptr(grads) + offset, layer.weights.length);
-          }
-        }
-        return sum / m + weightDecay(k);
+      gradient: (k, m) => gradientShare(k, m, m),
+      gradientShare,
+      addGradients(k, other) {
+        if (other.length !== P)
+          throw new RangeError(`conv engine: addGradients needs ${P} values, got ${other.length}`);
+        incoming().set(other);
+        kernels.axpy(1, ptr(incoming()), ptr(nets[k].grads()), P);
       },
       loss(k, m) {
         checkRows(m);
