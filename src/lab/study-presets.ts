@@ -1,5 +1,8 @@
 import { InputRangeError } from "../util/errors.js";
+import { type BenchmarkConfig, benchmarkWorkload } from "./protocol.js";
+import { SEARCH_SPACES } from "./search-spaces.js";
 import type { StudyConfig, StudyOptimizer } from "./study.js";
+import { MLP_FASHION_MNIST, MLP_MNIST_SAMPLE } from "./workloads.js";
 
 /**
  * The studies `optlab compare` runs. Every setting is written here, so a report can state it and a reader can
@@ -112,5 +115,69 @@ export function remediesStudy(options: PresetOptions & { data: string }): StudyC
     target: 0,
     seeds: seedsList(options.seeds ?? (quick ? 2 : 3)),
     trainEval: quick ? 200 : 5000,
+  };
+}
+
+/** The fair tier's benchmark presets (issue 12 §4); `benchmarkPreset` builds one. */
+export const BENCHMARK_PRESETS = ["quick", "laptop", "full"] as const;
+export type BenchmarkPreset = (typeof BENCHMARK_PRESETS)[number];
+
+/**
+ * The protocol at three sizes, every optimizer of issue 12 on the same spaces:
+ *   quick  — CI and a first look (≤ 5 min on 2 cores): the MLP on the bundled sample shrunk to one hidden layer
+ *            of 16 and 60 updates; 2 studies × 3 trials, defaults on 2 seeds, final configurations on 10 seeds;
+ *   laptop — ≤ 30 min on 2 cores: the book's MLP (784-100×4-10) on the bundled sample, 500 updates of 128;
+ *            3 studies × 5 trials (AlgoPerf's shape at laptop scale), defaults on 3 seeds, final on 10 seeds;
+ *   full   — for a cluster: the MLP on the sample and on full-size Fashion-MNIST at their declared budgets,
+ *            5 studies × 20 trials, defaults on 5 seeds, final on 20 seeds (the conv workload joins when run specs
+ *            can train it).
+ * A shortened or shrunk workload is named so (`mlp-mnist-sample@1:steps=500`) and gets its own calibrated target.
+ */
+export function benchmarkPreset(
+  preset: BenchmarkPreset,
+  options: { readonly fashionMnist?: boolean } = {},
+): BenchmarkConfig {
+  const seeds = (count: number, first: number) => Array.from({ length: count }, (_, i) => first + i);
+  const base = {
+    name: `fair-${preset}`,
+    preset,
+    optimizers: SEARCH_SPACES.map((s) => s.label),
+    haltonSeed: 12,
+    calibrationSeeds: seeds(5, 2001),
+    defaultsBudgetFactor: 1.5,
+  };
+  if (preset === "quick") {
+    return {
+      ...base,
+      workloads: [benchmarkWorkload(MLP_MNIST_SAMPLE, { stepBudget: 60, evalEvery: 10, hidden: [16] })],
+      studies: 2,
+      trialsPerStudy: 3,
+      tuningSeeds: seeds(2, 1001),
+      defaultSeeds: seeds(2, 1),
+      finalSeeds: seeds(10, 1),
+    };
+  }
+  if (preset === "laptop") {
+    return {
+      ...base,
+      workloads: [benchmarkWorkload(MLP_MNIST_SAMPLE, { stepBudget: 500, evalEvery: 25 })],
+      studies: 3,
+      trialsPerStudy: 5,
+      tuningSeeds: seeds(3, 1001),
+      defaultSeeds: seeds(3, 1),
+      finalSeeds: seeds(10, 1),
+    };
+  }
+  return {
+    ...base,
+    workloads: [
+      benchmarkWorkload(MLP_MNIST_SAMPLE),
+      ...(options.fashionMnist === false ? [] : [benchmarkWorkload(MLP_FASHION_MNIST)]),
+    ],
+    studies: 5,
+    trialsPerStudy: 20,
+    tuningSeeds: seeds(5, 1001),
+    defaultSeeds: seeds(5, 1),
+    finalSeeds: seeds(20, 1),
   };
 }

@@ -118,6 +118,13 @@ export interface StudyRunOptions {
   onResult?(stage: number, result: RunResult, done: number, total: number): void;
 }
 
+/** Work a folder can run to the end: a description (kept in study.json, to refuse a different one) and its planner. */
+export interface PlannedWork {
+  readonly description: unknown;
+  /** The runs that can start now, given the results so far (empty when the work is done). */
+  plan(results: ReadonlyMap<string, RunResult>): RunSpec[];
+}
+
 /**
  * Runs studies to the end, stage by stage (each stage is the runs `nextRuns` allows given the results so far),
  * appending every result to `results.jsonl` as it arrives; a folder that already holds results of the same
@@ -127,9 +134,17 @@ export async function runStudies(
   studies: readonly StudyConfig[],
   options: StudyRunOptions,
 ): Promise<Map<string, RunResult>> {
+  return runPlannedWork({ description: studies, plan: (results) => plannedRuns(studies, results) }, options);
+}
+
+/** `runStudies` for any planner (the fair tier's benchmark protocol plans its own stages). */
+export async function runPlannedWork(
+  work: PlannedWork,
+  options: StudyRunOptions,
+): Promise<Map<string, RunResult>> {
   const resultsPath = join(options.folder, "results.jsonl");
   const studyPath = join(options.folder, "study.json");
-  const studyText = `${JSON.stringify(studies, null, 1)}\n`;
+  const studyText = `${JSON.stringify(work.description, null, 1)}\n`;
   if (existsSync(studyPath) && readFileSync(studyPath, "utf8") !== studyText) {
     throw new InputRangeError(
       `${options.folder} holds results of a different study (study.json differs); choose another --out or remove it`,
@@ -155,7 +170,7 @@ export async function runStudies(
   }
   if (results.size > 0) options.onNote?.(`resuming with ${results.size} finished runs from ${resultsPath}`);
   for (let stage = 1; ; stage++) {
-    const runs = plannedRuns(studies, results);
+    const runs = work.plan(results);
     if (runs.length === 0) break;
     options.onStage?.(stage, runs.length);
     await runPool(runs, {
