@@ -165,6 +165,18 @@ describe("the playground for a lecture hall and a phone", () => {
     expect(names).toContain("SGD (book) learning rate");
     expect(names).toContain("Adam (book) beta 1 value");
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+    // "copy link" says what it did.
+    await h.page.click("#copy-link");
+    await expect.poll(() => h.page.textContent("#copy-status"), { timeout: 5000 }).toMatch(/link/);
+    // Presentation mode: big type; Space plays and pauses, → steps.
+    await h.page.click("#present");
+    expect(await h.page.evaluate(() => document.body.classList.contains("present"))).toBe(true);
+    await h.page.locator("body").click({ position: { x: 2, y: 2 } });
+    await h.page.keyboard.press("ArrowLeft");
+    expect((await summary()).state.cursor).toBe(29);
+    await h.page.keyboard.press("Space");
+    await expect.poll(async () => (await summary()).state.cursor, { timeout: 10_000 }).toBe(30);
+    await h.page.click("#present");
   });
 
   test("typing the book's formula x^2/20 + y^2 keeps the start (−7, 2) and the window", async () => {
