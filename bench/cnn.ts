@@ -10,6 +10,7 @@
 //
 //   node build/bench/cnn.js [--threads 1,2] [--images 60000] [--repeat 1] [--independent] [--json]
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { gatherBatch, type ImageSet } from "../src/data/types.js";
@@ -167,7 +168,10 @@ async function epochsIndependent(images: number): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-/** The SIMD GEMM's own ceiling here: gemm_nn on 400×512·512×512 (the 4×8 block in its best shape), GFLOP/s. */
+/**
+ * The SIMD GEMM's own ceiling here: gemm_nn on 400×512·512×512 (the 4×8 block in its best shape), GFLOP/s of
+ * the fastest of 15 runs (a peak: on a shared machine the slower runs measure the neighbours).
+ */
 function measureGemmPeak(module: WebAssembly.Module): number {
   const kernels = instantiateKernels(module);
   const arena = new KernelArena(kernels);
@@ -179,12 +183,12 @@ function measureGemmPeak(module: WebAssembly.Module): number {
   a().fill(0.5);
   b().fill(0.25);
   const times: number[] = [];
-  for (let r = 0; r < 7; r++) {
+  for (let r = 0; r < 15; r++) {
     const t0 = performance.now();
     kernels.gemm_nn(a().byteOffset, k, b().byteOffset, n, c().byteOffset, n, m, k, n, 0, 0, 0, 0);
     times.push((performance.now() - t0) / 1000);
   }
-  return (2 * m * k * n) / median(times) / 1e9;
+  return (2 * m * k * n) / Math.min(...times) / 1e9;
 }
 
 async function main(): Promise<void> {
@@ -213,6 +217,11 @@ async function main(): Promise<void> {
   say(
     `GEMM peak here: WebAssembly SIMD gemm_nn ${peak.toFixed(1)} GFLOP/s per core; OpenBLAS ${OPENBLAS_PEAK_PER_CORE} per core (performance-facts.md)`,
   );
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(2))
+      .join(", ");
+  say(`load average before: ${load()} (2 cores; others' work slows every figure)`);
   say(
     "threads | how | wall s (median) | all runs s | GFLOP/s | share of the wasm peak | of OpenBLAS | last loss",
   );
@@ -250,6 +259,7 @@ async function main(): Promise<void> {
       `2 | independent networks (2 epochs at once) | ${both.toFixed(2)} for both = ${(both / 2).toFixed(2)} per epoch | ${((2 * gflop) / both).toFixed(1)} GFLOP/s`,
     );
   }
+  say(`load average after: ${load()}`);
   say("PyTorch CPU beside this run: bash ../shared/perf-reference/run.sh cnn (≈10.7 s on a quiet day)");
 }
 
