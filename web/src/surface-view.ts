@@ -36,7 +36,7 @@ import { Line2 } from "three/examples/jsm/lines/Line2.js";
 import { LineGeometry } from "three/examples/jsm/lines/LineGeometry.js";
 import { LineMaterial } from "three/examples/jsm/lines/LineMaterial.js";
 import type { Landscape } from "../../src/landscapes/index.js";
-import type { PathRun } from "./compute.js";
+import type { Internals, PathRun } from "./compute.js";
 import { shortNumber } from "./dom.js";
 import { type SampledLandscape, sampleLandscape } from "./landscape-grid.js";
 import type { Window2 } from "./state.js";
@@ -99,6 +99,7 @@ export class SurfaceView {
   }[] = [];
   private readonly axes = new Group();
   private readonly arrows = new Group();
+  private readonly glyphs = new Group();
   private arrowsKey = "";
 
   constructor(readonly canvas: HTMLCanvasElement) {
@@ -215,6 +216,7 @@ export class SurfaceView {
     cursor: number,
     version: number,
     arrows = false,
+    internals: readonly (Internals | null)[] | null = null,
   ): void {
     const key = `${window.x.join()},${window.y.join()}`;
     if (landscape !== this.landscape || key !== this.key) {
@@ -244,7 +246,45 @@ export class SurfaceView {
       );
       if (path.exit) path.exit.visible = cursor > path.inside;
     }
+    this.drawInternals(runs, internals);
     this.render();
+  }
+
+  /** The map's internals glyphs on the surface: −g (grey) and the next step (the run's colour) at the cursor. */
+  private drawInternals(runs: readonly PathRun[], internals: readonly (Internals | null)[] | null): void {
+    for (const child of [...this.glyphs.children]) {
+      this.glyphs.remove(child);
+      (child as ArrowHelper).dispose();
+    }
+    if (!internals || this.window === null || this.landscape === null) return;
+    const w = this.window;
+    internals.forEach((item, i) => {
+      if (!item) return;
+      const f = this.landscape?.f(Float64Array.of(item.point[0], item.point[1])) ?? Number.NaN;
+      const [sx, sy, sz] = this.toScene(item.point[0], item.point[1], f);
+      const origin = new Vector3(sx, sy + 0.02, sz);
+      const flat = (dx: number, dy: number) =>
+        new Vector3(dx / (w.x[1] - w.x[0]), 0, -dy / (w.y[1] - w.y[0]));
+      const g = flat(-item.gradient[0], -item.gradient[1]);
+      if (g.length() > 0)
+        this.glyphs.add(new ArrowHelper(g.clone().normalize(), origin, 0.08, 0x333333, 0.02, 0.012));
+      if (item.step) {
+        const step = flat(item.step[0], item.step[1]);
+        const length = step.length();
+        if (length > 0 && Number.isFinite(length))
+          this.glyphs.add(
+            new ArrowHelper(
+              step.normalize(),
+              origin,
+              Math.min(0.6, length),
+              runs[i]?.color ?? "#000",
+              0.025,
+              0.015,
+            ),
+          );
+      }
+    });
+    if (!this.scene.children.includes(this.glyphs)) this.scene.add(this.glyphs);
   }
 
   /** Axes on the base of the box: x and y ticks along two edges, f ticks on a vertical edge. */

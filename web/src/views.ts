@@ -212,7 +212,7 @@ export class Views {
     show("timeline", paths);
     show("legend", view !== "mnist");
     show("step-charts", paths);
-    show("internals-panel", this.state.internals && view === "map");
+    show("internals-panel", this.state.internals && (view === "map" || view === "surface"));
     // The MNIST tab has its own optimizers: the landscape's side panel steps aside.
     show("side", view !== "mnist");
     show("toggles", paths);
@@ -326,6 +326,7 @@ export class Views {
         this.state.cursor,
         this.host.runVersion(),
         this.state.arrows,
+        this.internals(),
       );
       byId("surface").setAttribute(
         "aria-label",
