@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ImageSet } from "../src/data/types.js";
+import { gatherBatch } from "../src/data/types.js";
 import { trainPaired } from "../src/lab/train.js";
 import {
   type ConvBatchEngine,
@@ -14,6 +15,7 @@ import { BOOK_CONV_NETWORK, type ConvNetConfig } from "../src/nn/conv-layout.js"
 import { compileKernels } from "../src/nn/kernels/wasm-kernels.js";
 import { SeededRandom } from "../src/nn/random.js";
 import { createOptimizer } from "../src/optim/index.js";
+import { loadDataset } from "../src/run/datasets.js";
 
 const root = join(import.meta.dirname, "..");
 let module: WebAssembly.Module;
@@ -145,10 +147,36 @@ describe("the WebAssembly conv engine", () => {
     });
   }
 
+  it.skipIf(!existsSync("/usr/share/datasets/fashion-mnist"))(
+    "agrees with the reference on real Fashion-MNIST images (background ties in the pooling included), when installed",
+    () => {
+      const m = 20;
+      const fast = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, m);
+      const reference = createConvReferenceEngine(BOOK_CONV_NETWORK, 1, m);
+      const initial = fast.initialParameters(6);
+      const train = loadDataset("fashion-mnist").train;
+      const indices = Array.from({ length: m }, (_, i) => i * 997);
+      for (const engine of [fast, reference]) {
+        engine.params(0).set(initial);
+        gatherBatch(train, indices, engine.batchInput, engine.batchLabels);
+        engine.prepareBatch(m);
+      }
+      expect(Math.abs(fast.gradient(0, m) - reference.gradient(0, m))).toBeLessThan(1e-5);
+      for (const slot of fast.layout.slots) {
+        const a = fast.grads(0).subarray(slot.offset, slot.offset + slot.length);
+        const b = reference.grads(0).subarray(slot.offset, slot.offset + slot.length);
+        expect(scaledError(a, b), slot.name).toBeLessThan(1e-5);
+      }
+    },
+  );
+
   it("splits a batch into shares whose gradients add up to the whole batch's (data parallelism)", () => {
     const config = { ...BOOK_CONV_NETWORK, weightDecayLambda: 0.05 };
     const whole = createConvEngineFactory(module)(config, 1, 10);
-    const parts = [createConvEngineFactory(module)(config, 1, 6), createConvEngineFactory(module)(config, 1, 4)];
+    const parts = [
+      createConvEngineFactory(module)(config, 1, 6),
+      createConvEngineFactory(module)(config, 1, 4),
+    ];
     const set = syntheticImages(10, 28, 10, 8);
     const initial = whole.initialParameters(2);
     for (const engine of [whole, ...parts]) engine.params(0).set(initial);
