@@ -91,6 +91,17 @@ export function benchmarkWorkload(
   };
 }
 
+/** One line: what a study's workload is, as run (a shortened or shrunk one says what it derives from). */
+export function describeWorkload(w: BenchmarkWorkload): string {
+  const d = w.workload.data;
+  const own =
+    `${d.dataset === "mnist" ? "the bundled MNIST sample" : "Fashion-MNIST"} (${d.trainingSplit - d.validation} training + ${d.validation} validation images), ` +
+    `MLP 784-${w.hidden.join("-")}-10, batch ${w.workload.batchSize}, ${w.stepBudget} updates`;
+  return w.key === workloadKey(w.workload)
+    ? own
+    : `${own}; derived from ${workloadKey(w.workload)}: ${w.workload.summary}`;
+}
+
 export function checkBenchmarkConfig(config: BenchmarkConfig): void {
   const whole = (name: string, v: number, min: number) => {
     if (!Number.isInteger(v) || v < min)
@@ -488,7 +499,7 @@ export function summarizeBenchmark(
     });
     return {
       key: w.key,
-      summary: w.workload.summary,
+      summary: describeWorkload(w),
       target,
       targetSource: w.target !== null ? "stored" : target !== null ? "calibrated" : "pending",
       stepBudget: w.stepBudget,

@@ -114,6 +114,8 @@ export interface StudyRunOptions {
   readonly workers?: number;
   readonly engine?: EngineName;
   onNote?(text: string): void;
+  /** The results read back from the journal before the first stage (for progress that counts them). */
+  onResume?(results: ReadonlyMap<string, RunResult>): void;
   onStage?(stage: number, runs: number): void;
   onResult?(stage: number, result: RunResult, done: number, total: number): void;
 }
@@ -168,6 +170,7 @@ export async function runPlannedWork(
       }
     });
   }
+  options.onResume?.(results);
   if (results.size > 0) options.onNote?.(`resuming with ${results.size} finished runs from ${resultsPath}`);
   for (let stage = 1; ; stage++) {
     const runs = work.plan(results);
