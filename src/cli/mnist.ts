@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
-import { type Activation, BOOK_NETWORK, parseEngineName } from "../nn/index.js";
-import { createOptimizer, splitOptimizerList } from "../optim/index.js";
+import { createNetworkEntry, optimizerSpecsOf, withSchedule } from "../lab/network-optimizer.js";
+import { type Activation, BOOK_NETWORK, networkLayout, parseEngineName } from "../nn/index.js";
+import { splitOptimizerList } from "../optim/index.js";
 import { writeMnistFiles } from "../report/index.js";
 import { DEFAULT_MNIST_OPTIMIZERS, runMnist } from "../run/index.js";
 import { InputRangeError, InputTypeError, show } from "../util/errors.js";
@@ -14,7 +15,18 @@ import { TrainingProgress } from "./progress.js";
 
 export const MNIST_USAGE = `usage: optlab mnist [options]
   --optimizers LIST   optimizer specs, comma-separated (default ${DEFAULT_MNIST_OPTIMIZERS.join(",")});
-                      hyperparameters ride along: 'adam:lr=0.001,beta1=0.9,sgd:lr=0.1'
+                      hyperparameters ride along: 'adam:lr=0.001,beta1=0.9,sgd:lr=0.1'; a spec may end
+                      with its own schedule: 'adamw:lr=1e-3 @ warmup-cosine:warmup=100'. muon alone gets
+                      the reference recipe (Muon on the hidden 100×100 matrices, adamw:lr=1e-3 on W1, the
+                      output layer and the biases); soap, adafactor and sm3 get one instance per W and b
+  --schedule SPEC     learning-rate schedule for every optimizer without its own '@ …', e.g.
+                      warmup-cosine:warmup=100 (lengths default to --iterations, peaks to the lr); with
+                      parameter groups it is a factor on every group's lr. The lr of every update is
+                      written to the journal (lr, or lrFactor for groups)
+  --groups SPEC       one more network with parameter groups by role (hidden, input, output, bias,
+                      matrices, rest), entries split by |: 'hidden=muon:lr=0.02 | rest=adamw:lr=1e-3';
+                      unnamed entries are hidden, then rest ('muon:lr=0.02 | adamw:lr=1e-3'). Without
+                      --optimizers only this network trains
   --iterations N      updates per optimizer (default 2000)
   --batch-size N      images per batch, drawn at random with replacement (default 128)
   --seed N            first seed (default 1); --seeds N runs seeds seed … seed+N−1 (default 1)
@@ -32,6 +44,8 @@ export const MNIST_USAGE = `usage: optlab mnist [options]
 
 const OPTIONS = {
   optimizers: { type: "string" },
+  schedule: { type: "string" },
+  groups: { type: "string" },
   iterations: { type: "string" },
   "batch-size": { type: "string" },
   seed: { type: "string" },
@@ -67,10 +81,17 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
     return 0;
   }
   noPositionals(positionals);
-  const specs = splitOptimizerList(values.optimizers ?? DEFAULT_MNIST_OPTIMIZERS.join(","));
+  const listed =
+    values.optimizers === undefined && values.groups !== undefined
+      ? []
+      : splitOptimizerList(values.optimizers ?? DEFAULT_MNIST_OPTIMIZERS.join(","));
+  if (values.groups !== undefined) listed.push(`groups(${values.groups.trim()})`);
+  const specs = listed.map((spec) => withSchedule(spec, values.schedule));
+  const iterationsForCheck = intFlag("iterations", values.iterations, 2000, 1, 10_000_000);
+  const checkLayout = networkLayout({ ...BOOK_NETWORK, hiddenSizes: parseHidden(values.hidden) });
   for (const spec of specs) {
-    checkOptimizerSpecKeys(spec, "--optimizers");
-    createOptimizer(spec); // every spec checked before any work
+    for (const piece of optimizerSpecsOf(spec)) checkOptimizerSpecKeys(piece, "--optimizers");
+    createNetworkEntry(spec, checkLayout, iterationsForCheck); // every spec (groups, schedule) checked before any work
   }
   if (new Set(specs).size !== specs.length) {
     throw new InputRangeError(

@@ -2,7 +2,8 @@ import { gatherBatch, type ImageSet } from "../data/types.js";
 import type { BatchEngine } from "../nn/engine.js";
 import { initialParameters } from "../nn/init.js";
 import { RandomStream, SeededRandom } from "../nn/random.js";
-import type { Optimizer, OptimizerState } from "../optim/types.js";
+import type { Schedule, ScheduleState } from "../optim/schedules/index.js";
+import type { FloatArray, Optimizer, OptimizerState } from "../optim/types.js";
 import { InputRangeError } from "../util/errors.js";
 
 /**
@@ -26,7 +27,19 @@ export interface TrainingPlan {
   readonly evalEvery: number;
   /** Loss chunks and checkpoints every this many updates (and after the last). */
   readonly checkpointEvery: number;
-  readonly optimizers: readonly { readonly label: string; readonly optimizer: Optimizer }[];
+  readonly optimizers: readonly TrainingEntry[];
+}
+
+/**
+ * One network of a paired run. With a `schedule`, the schedule writes the optimizer state's lr before every update
+ * and advances after it (as in `trajectory.ts`); for parameter groups the lr it writes is the factor on every group's
+ * own lr (`optim/groups.ts`). The schedule must be a function of the update number (not ReduceLROnPlateau), so that
+ * a resumed run replays it to the checkpoint's update exactly.
+ */
+export interface TrainingEntry {
+  readonly label: string;
+  readonly optimizer: Optimizer;
+  readonly schedule?: Schedule | null;
 }
 
 /** Post-update batch losses of updates `from` … `from + losses.length − 1` (1-based update numbers). */
@@ -36,6 +49,9 @@ export interface LossChunk {
   readonly optimizer: string;
   readonly from: number;
   readonly losses: number[];
+  /** With a schedule: the lr each of these updates used (`lrFactor` instead for parameter groups). */
+  readonly lr?: number[];
+  readonly lrFactor?: number[];
 }
 
 /** Test-set evaluation after `iteration` updates (0 = the initial weights). */
@@ -46,6 +62,8 @@ export interface EvaluationRecord {
   readonly iteration: number;
   readonly testLoss: number;
   readonly testAccuracy: number;
+  /** True when the test set was evaluated at the optimizer's evaluation point (Schedule-Free's x, ASGD's average). */
+  readonly atEvaluationPoint?: true;
 }
 
 /** Everything needed to continue a run exactly: copies of parameters and optimizer state. */
@@ -87,6 +105,13 @@ export function checkTrainingPlan(plan: TrainingPlan, engine: BatchEngine, train
     throw new InputRangeError(
       `train: images have ${train.rows}×${train.cols} = ${train.rows * train.cols} pixels but the network expects ${engine.config.inputSize}`,
     );
+  }
+  for (const entry of plan.optimizers) {
+    if (entry.schedule?.needsMetric === true) {
+      throw new InputRangeError(
+        `train: ${entry.label}: schedule ${entry.schedule.id} needs a metric after every update; MNIST training takes schedules that are functions of the update (warmup-cosine, step-lr, …)`,
+      );
+    }
   }
   const labels = new Set(plan.optimizers.map((entry) => entry.label));
   if (labels.size !== plan.optimizers.length) {
@@ -144,6 +169,8 @@ export function trainPaired(
   );
   const random = new SeededRandom(plan.seed, RandomStream.batches);
   const states: OptimizerState[] = [];
+  /** The fields a schedule reads as its base (lr, momentum / β₁) from each fresh state, before a resume fills it. */
+  const bases: OptimizerState[] = [];
   let start = 0;
   if (resume) {
     if (resume.seed !== plan.seed)
@@ -157,6 +184,7 @@ export function trainPaired(
       engine.params(k).set(saved.params);
       // Fresh state from the (possibly accelerated) optimizer, filled with the saved values by name.
       const state = optimizers[k].init(engine.layout.size, "float32");
+      bases.push(scheduledFields(state));
       for (const [key, value] of Object.entries(saved.state)) {
         const target = state[key];
         if (typeof value === "number" || typeof target === "number" || target === undefined)
@@ -170,13 +198,39 @@ export function trainPaired(
     for (let k = 0; k < count; k++) {
       engine.params(k).set(initial);
       states.push(optimizers[k].init(engine.layout.size, "float32"));
+      bases.push(scheduledFields(states[k]));
     }
   }
 
+  // Schedules: fresh at update 0, replayed to the checkpoint's update on resume (they depend on the count only).
+  const schedules = plan.optimizers.map((entry) => entry.schedule ?? null);
+  const scheduleStates: (ScheduleState | null)[] = schedules.map((schedule, k) => {
+    if (schedule === null) return null;
+    const scheduleState = schedule.init(bases[k]);
+    for (let u = 1; u <= start; u++) {
+      schedule.apply(scheduleState, states[k]);
+      schedule.advance(scheduleState);
+    }
+    return scheduleState;
+  });
+  const lrField = plan.optimizers.map((entry) => (entry.optimizer.id === "groups" ? "lrFactor" : "lr"));
+
+  // Optimizers with an evaluation point (Schedule-Free's x, ASGD's average) are tested there: the training
+  // parameters are kept aside, the point written into the network, evaluated, and the parameters put back.
+  const kept: (FloatArray | null)[] = optimizers.map((optimizer, k) =>
+    optimizer.evaluationPoint === undefined ? null : new Float32Array(engine.params(k).length),
+  );
   const evaluations: EvaluationRecord[] = [];
   const evaluate = (update: number): void => {
     for (let k = 0; k < count; k++) {
+      const aside = kept[k];
+      const point = optimizers[k].evaluationPoint;
+      if (aside !== null && point !== undefined) {
+        aside.set(engine.params(k));
+        point.call(optimizers[k], aside, states[k], engine.params(k));
+      }
       const { loss, accuracy } = evaluateOnSet(engine, k, data.test);
+      if (aside !== null) engine.params(k).set(aside);
       const record: EvaluationRecord = {
         type: "eval",
         seed: plan.seed,
@@ -184,6 +238,7 @@ export function trainPaired(
         iteration: update,
         testLoss: loss,
         testAccuracy: accuracy,
+        ...(aside !== null ? { atEvaluationPoint: true as const } : {}),
       };
       evaluations.push(record);
       callbacks.onEvaluation?.(record);
@@ -193,6 +248,9 @@ export function trainPaired(
 
   const remaining = plan.iterations - start;
   const curves = Array.from({ length: count }, () => new Float64Array(Math.max(0, remaining)));
+  const lrs = schedules.map((schedule) =>
+    schedule === null ? null : new Float64Array(Math.max(0, remaining)),
+  );
   const losses = new Float64Array(count);
   const batchIndices = new Int32Array(plan.batchSize);
   const m = plan.batchSize;
@@ -202,8 +260,16 @@ export function trainPaired(
     gatherBatch(data.train, batchIndices, engine.batchInput, engine.batchLabels);
     engine.prepareBatch(m);
     for (let k = 0; k < count; k++) {
+      const schedule = schedules[k];
+      const scheduleState = scheduleStates[k];
+      const lr = lrs[k];
+      if (schedule !== null && scheduleState !== null && lr !== null) {
+        schedule.apply(scheduleState, states[k]);
+        lr[update - start - 1] = states[k].lr as number;
+      }
       engine.gradient(k, m);
       optimizers[k].step(engine.params(k), engine.grads(k), states[k]);
+      if (schedule !== null && scheduleState !== null) schedule.advance(scheduleState);
       losses[k] = engine.loss(k, m);
       curves[k][update - start - 1] = losses[k];
     }
@@ -212,12 +278,16 @@ export function trainPaired(
     if (plan.evalEvery > 0 && (update % plan.evalEvery === 0 || last)) evaluate(update);
     if (update % plan.checkpointEvery === 0 || last) {
       for (let k = 0; k < count; k++) {
+        const lr = lrs[k];
         callbacks.onLosses?.({
           type: "losses",
           seed: plan.seed,
           optimizer: plan.optimizers[k].label,
           from: chunkStart,
           losses: Array.from(curves[k].subarray(chunkStart - start - 1, update - start)),
+          ...(lr === null
+            ? {}
+            : { [lrField[k]]: Array.from(lr.subarray(chunkStart - start - 1, update - start)) }),
         });
       }
       chunkStart = update + 1;
@@ -235,6 +305,12 @@ export function trainPaired(
     }
   }
   return { curves, evaluations };
+}
+
+function scheduledFields(state: OptimizerState): OptimizerState {
+  const base: OptimizerState = {};
+  for (const key of ["lr", "momentum", "beta1"]) if (typeof state[key] === "number") base[key] = state[key];
+  return base;
 }
 
 function cloneState(state: OptimizerState): OptimizerState {

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { DataSplit } from "../data/index.js";
 import { type TrainingCheckpoint, type TrainingPlan, trainPaired } from "../lab/index.js";
-import { type NetworkConfig, selectEngine } from "../nn/index.js";
-import { createOptimizer } from "../optim/index.js";
+import { createNetworkEntry } from "../lab/network-optimizer.js";
+import { type NetworkConfig, networkLayout, selectEngine } from "../nn/index.js";
 
 /** What `mnist-parallel.ts` sends each worker: its share of the optimizers, everything else identical. */
 export interface WorkerTask {
@@ -18,7 +18,8 @@ export interface WorkerTask {
 // weights depend only on the seed, its numbers are exactly those of the same optimizers in one process.
 const task = workerData as WorkerTask;
 const port = parentPort!;
-const optimizers = task.specs.map((spec) => ({ label: spec, optimizer: createOptimizer(spec) }));
+const layout = networkLayout(task.config);
+const optimizers = task.specs.map((spec) => createNetworkEntry(spec, layout, task.plan.iterations));
 const { factory } = selectEngine(task.module ? "wasm" : "reference", task.config, task.module);
 const engine = factory(task.config, optimizers.length, task.plan.batchSize);
 try {

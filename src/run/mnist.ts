@@ -13,8 +13,8 @@ import {
   type TrainingPlan,
   trainPaired,
 } from "../lab/index.js";
-import { checkNetworkConfig, type EngineName, type NetworkConfig } from "../nn/index.js";
-import { createOptimizer } from "../optim/index.js";
+import { createNetworkEntry } from "../lab/network-optimizer.js";
+import { checkNetworkConfig, type EngineName, type NetworkConfig, networkLayout } from "../nn/index.js";
 import { InputRangeError, show } from "../util/errors.js";
 import { errnoReason, writeFileAtomic } from "../util/files.js";
 import { appendJsonLine, jsonLinesText, readJsonLinesFile, repairJournal } from "../util/json-lines.js";
@@ -216,7 +216,6 @@ function interruptedRun(resultsPath: string): string | null {
  * journal as it goes (so that `resume` can continue after a crash), and returns the collected runs.
  */
 export async function runMnist(plan: MnistPlan, events: MnistEvents = {}): Promise<MnistResult> {
-  const optimizers = plan.specs.map((spec) => ({ label: spec, optimizer: createOptimizer(spec) }));
   const data = loadDataset(plan.data);
   const config: NetworkConfig = {
     inputSize: data.train.rows * data.train.cols,
@@ -226,6 +225,11 @@ export async function runMnist(plan: MnistPlan, events: MnistEvents = {}): Promi
     weightDecayLambda: plan.weightDecayLambda,
   };
   checkNetworkConfig(config);
+  // Each spec is the network's whole recipe: parameter groups (`groups(…)`, Muon's default recipe) and `@ schedule`.
+  const layout = networkLayout(config);
+  const optimizers = plan.specs.map((spec) => createNetworkEntry(spec, layout, plan.iterations));
+  for (const entry of optimizers)
+    if (entry.groups !== null || entry.schedule) events.onNote?.(`${entry.label}: ${entry.description}`);
   const engine = chooseEngine(plan.engine, config);
   checkTrainingMemory(config, optimizers.length, plan.batchSize, engine.kind);
   if (engine.note) events.onNote?.(engine.note);
