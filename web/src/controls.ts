@@ -4,11 +4,11 @@
  * goes through the store; `sync` writes the state back into the controls.
  */
 import "katex/dist/katex.min.css";
-import katex from "katex";
 import { getLandscape, type Landscape, landscapeIds } from "../../src/landscapes/index.js";
 import { optimizerIds, optimizerMeta } from "../../src/optim/index.js";
 import type { PathRun } from "./compute.js";
 import { byId, el } from "./dom.js";
+import { renderFormulaTex } from "./formula-tex.js";
 import { OptimizerCard } from "./optimizer-card.js";
 import { PRESETS } from "./presets.js";
 import {
@@ -265,7 +265,7 @@ export class Controls {
     if (document.activeElement !== formula) formula.value = isId ? landscape.formula : state.landscape;
     if (this.renderedLatex !== landscape.latex) {
       this.renderedLatex = landscape.latex;
-      katex.render(landscape.latex, byId("landscape-formula"), { throwOnError: false });
+      renderFormulaTex(landscape.latex, byId("landscape-formula"));
     }
     const steps = byId<HTMLInputElement>("steps");
     if (document.activeElement !== steps) steps.value = String(state.steps);

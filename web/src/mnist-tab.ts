@@ -4,7 +4,7 @@
  * results table with CSV/JSON export, the settings in the URL, and the network's loss landscape: a 2-D slice
  * around the first run's final weights with every run projected onto the same plane, computed in the workers.
  */
-import { interpolateViridis } from "d3";
+import { interpolateViridis, rgb } from "d3";
 import { sliceAxes, snapshotUpdates } from "../../src/lab/index.js";
 import { BOOK_NETWORK, initialParameters } from "../../src/nn/index.js";
 import { createOptimizer, optimizerIds, optimizerMeta } from "../../src/optim/index.js";
@@ -450,8 +450,8 @@ export class MnistTab {
         const v = t(logs[j * n + i]);
         const o = 4 * ((n - 1 - j) * n + i);
         if (!Number.isFinite(v)) continue;
-        const rgb = interpolateViridis(v).match(/\d+/g)?.map(Number) ?? [0, 0, 0];
-        image.data.set([rgb[0], rgb[1], rgb[2], 255], o);
+        const colour = rgb(interpolateViridis(v));
+        image.data.set([colour.r, colour.g, colour.b, 255], o);
       }
     (cells.getContext("2d") as CanvasRenderingContext2D).putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = true;
@@ -527,7 +527,10 @@ export class MnistTab {
     ctx.font = "11px sans-serif";
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
-    for (const a of [a0, (a0 + a1) / 2, a1]) ctx.fillText(shortNumber(a), px(a), plot.top + plot.height + 4);
+    // A tick within rounding of 0 is written 0.
+    const tick = (v: number, span: number) => shortNumber(Math.abs(v) < 1e-9 * span ? 0 : v);
+    for (const a of [a0, (a0 + a1) / 2, a1])
+      ctx.fillText(tick(a, a1 - a0), px(a), plot.top + plot.height + 4);
     ctx.fillText(
       slice.mode === "plane" ? "α (towards the start)" : "α",
       plot.left + plot.width / 2,
@@ -535,7 +538,7 @@ export class MnistTab {
     );
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    for (const b of [b0, (b0 + b1) / 2, b1]) ctx.fillText(shortNumber(b), plot.left - 4, py(b));
+    for (const b of [b0, (b0 + b1) / 2, b1]) ctx.fillText(tick(b, b1 - b0), plot.left - 4, py(b));
     // The colour bar: log10 loss.
     const x = plot.left + plot.width + 12;
     for (let k = 0; k < plot.height; k++) {
