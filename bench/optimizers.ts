@@ -4,7 +4,9 @@
  * memory-bandwidth bound for that optimizer's traffic, measured in the same run; then Muon's step on 100×100 and
  * 1024×1024 in GFLOP/s against the float32 GEMM peak of the kernels, measured here too.
  *
- *   node build/bench/optimizers.js [--json] [--only id,id] [--repetitions 15] [--muon-large] [--matrix]
+ *   node build/bench/optimizers.js [--json] [--only id,id] [--repetitions 15] [--threads 1] [--muon-large] [--matrix]
+ *
+ * Element-wise optimizers are also timed on two threads (bench/step-threads.ts; --threads 1 leaves that out).
  *
  * --muon-large adds Muon on 1024×1024 (one step, ≈1–2 minutes: the Newton–Schulz products are plain float64 loops);
  * --matrix times the plain steps of Muon, optax Muon and SOAP on 1000×1000 too.
@@ -30,6 +32,7 @@ import {
 } from "../src/optim/index.js";
 import { loadedKernelBuild, loadKernelModule } from "../src/run/engines.js";
 import { markdownTable, median, timeRepeated } from "./stats.js";
+import { timeTwoThreadStep } from "./step-threads.js";
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     repetitions: { type: "string", default: process.env.BENCH_REPETITIONS ?? "15" },
     "muon-large": { type: "boolean", default: false },
     matrix: { type: "boolean", default: false },
+    threads: { type: "string", default: "1,2" },
   },
 });
 const json = values.json === true;
@@ -105,7 +109,7 @@ function stateArrays(state: Record<string, unknown>): number {
   return Object.values(state).filter((v) => typeof v !== "number" && (v as FloatArray).length === n).length;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const ids = values.only ? values.only.split(",") : optimizerIds();
   const bandwidth = copyBandwidthBytesPerMs();
   say(`copy bandwidth: ${(bandwidth / 1e6).toFixed(1)} GB/s (TypedArray.set, 128 MiB)`);
@@ -137,7 +141,13 @@ function main(): void {
       continue;
     }
     const shape = shapeFor(id);
-    const cells = (dtype: DType, engine: StepRecord["engine"], times: number[], arrays: number) => {
+    const cells = (
+      dtype: DType,
+      engine: StepRecord["engine"],
+      times: number[],
+      arrays: number,
+      threads = 1,
+    ) => {
       const bytes = dtype === "float32" ? 4 : 8;
       const traffic = bytes * (3 + 2 * arrays);
       const record: StepRecord = {
@@ -145,7 +155,7 @@ function main(): void {
         optimizer: id,
         dtype,
         engine,
-        threads: 1,
+        threads,
         n,
         ms: spread(times),
       };
@@ -154,7 +164,7 @@ function main(): void {
       rows.push([
         id,
         dtype,
-        engine,
+        threads === 1 ? engine : `${engine}, ${threads} threads`,
         `${traffic}`,
         record.ms.median.toFixed(2),
         record.ms.min.toFixed(2),
@@ -197,6 +207,11 @@ function main(): void {
         timeRepeated(() => fast(p, g, state), repetitions, 5),
         stateArrays(state),
       );
+      // Two threads on one shared memory, each stepping half: element-wise optimizers only.
+      if (!optimizerMeta(id).couplesCoordinates && id !== "cautious" && values.threads !== "1") {
+        const timed = await timeTwoThreadStep(id, n, Math.max(repetitions, 20));
+        if (timed !== null) cells("float32", "wasm-simd", timed.times, stateArrays(state), 2);
+      }
     }
   }
   say(
@@ -294,4 +309,4 @@ function muonSteps(kernels: ReturnType<typeof instantiateKernels>): void {
   );
 }
 
-main();
+await main();
