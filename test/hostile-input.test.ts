@@ -13,6 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { JSDOM } from "jsdom";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { encodeIdx } from "../src/data/idx.js";
@@ -23,6 +24,7 @@ import { readIdxBytes } from "../src/run/idx-files.js";
 import { MESSAGE_MAX_LENGTH, oneLine, SHOW_MAX_LENGTH, show } from "../src/util/errors.js";
 import { csvWithEmptyNonFinite, READ_BUDGETS, writeFilesTogether } from "../src/util/files.js";
 import { checkOptimizerSpecKeys } from "../src/util/spec-keys.js";
+import { FORMULA_TEX_MAX_LENGTH, renderFormulaTex } from "../web/src/formula-tex.js";
 
 const root = mkdtempSync(join(tmpdir(), "optlab-hostile-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -249,6 +251,25 @@ describe("formula budgets", () => {
     expect(landscapeFromFormula("sqrt(abs(x)) - pi*exp(-y)", { findMinima: false }).latex).toBe(
       "f(x, y) = \\sqrt{\\left| x\\right|}-\\pi\\cdot\\exp\\left(- y\\right)",
     );
+  });
+
+  it("renders the playground's formula with KaTeX, and over-long LaTeX as plain text", () => {
+    const { document } = new JSDOM("<div id=f></div>").window;
+    const element = document.getElementById("f") as unknown as HTMLElement;
+    // KaTeX builds its nodes with the global document, as in the page.
+    const global = globalThis as { document?: unknown };
+    global.document = document;
+    try {
+      renderFormulaTex(landscapeFromFormula("sin(x)^2 + y", { findMinima: false }).latex, element);
+      expect(element.querySelector(".katex")).not.toBeNull();
+      const started = performance.now();
+      renderFormulaTex(`{x}^{`.repeat(FORMULA_TEX_MAX_LENGTH), element);
+      expect(performance.now() - started).toBeLessThan(100);
+      expect(element.querySelector(".katex")).toBeNull();
+      expect(element.textContent?.length).toBe(200);
+    } finally {
+      delete global.document;
+    }
   });
 
   it("refuses the same formulas through the CLI in one line", async () => {
