@@ -8,7 +8,7 @@
 // Also measured: 2 independent networks (one epoch each, in two workers), the throughput two cores give
 // when there are several runs to make (a paired comparison, a study's trials).
 //
-//   node build/bench/cnn.js [--threads 1,2] [--images 60000] [--repeat 1] [--independent] [--json]
+//   node build/bench/cnn.js [--threads 1,2] [--images 60000] [--repeat 1] [--independent] [--forward direct|im2col] [--json]
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -24,6 +24,14 @@ import { loadDataset } from "../src/run/datasets.js";
 import { kernelWasmPath } from "../src/run/engines.js";
 
 const BATCH = 100;
+/** The forward convolution: `direct` (the engine's default) or `im2col` (`--forward im2col`), handed to workers. */
+const FORWARD: "direct" | "im2col" = (
+  isMainThread
+    ? process.argv.includes("im2col")
+    : workerData.forward === "im2col"
+)
+  ? "im2col"
+  : "direct";
 /** float32 GEMM peak of one core here (OpenBLAS, 2048³), from ../shared/notes/performance-facts.md. */
 const OPENBLAS_PEAK_PER_CORE = 83;
 
@@ -52,7 +60,7 @@ function permutation(n: number, seed: number): Int32Array {
 
 /** One epoch on one thread; returns seconds and the last batch loss. */
 function epochAlone(module: WebAssembly.Module, train: ImageSet, images: number, seed: number) {
-  const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, BATCH);
+  const engine = createConvEngineFactory(module, { forward: FORWARD })(BOOK_CONV_NETWORK, 1, BATCH);
   engine.params(0).set(engine.initialParameters(seed));
   const adam = engine.accelerate?.(0, createOptimizer("adam")) ?? createOptimizer("adam");
   const state = adam.init(engine.layout.size, "float32");
@@ -110,7 +118,7 @@ function halvesSide(
   seed: number,
 ): { seconds: number; loss: number } {
   const half = BATCH / 2;
-  const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, half);
+  const engine = createConvEngineFactory(module, { forward: FORWARD })(BOOK_CONV_NETWORK, 1, half);
   engine.params(0).set(engine.initialParameters(seed));
   const adam = engine.accelerate?.(0, createOptimizer("adam")) ?? createOptimizer("adam");
   const state = adam.init(engine.layout.size, "float32");
@@ -139,7 +147,7 @@ async function epochHalves(module: WebAssembly.Module, train: ImageSet, images: 
   const size = convNetLayout(BOOK_CONV_NETWORK).size;
   const shared = halvesBuffers(size, shareImages(train));
   const worker = new Worker(new URL(import.meta.url), {
-    workerData: { role: "half", module, shared, images, seed },
+    workerData: { role: "half", module, shared, images, seed, forward: FORWARD },
   });
   await new Promise<void>((resolve, reject) => {
     worker.once("message", () => resolve());
@@ -158,7 +166,7 @@ async function epochsIndependent(images: number): Promise<number> {
       (seed) =>
         new Promise<void>((resolve, reject) => {
           const worker = new Worker(new URL(import.meta.url), {
-            workerData: { role: "alone", images, seed },
+            workerData: { role: "alone", images, seed, forward: FORWARD },
           });
           worker.once("message", () => resolve());
           worker.once("error", reject);
@@ -199,6 +207,7 @@ async function main(): Promise<void> {
       repeat: { type: "string", default: "1" },
       independent: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      forward: { type: "string", default: "direct" },
     },
   });
   const images = Number(values.images);
@@ -212,7 +221,7 @@ async function main(): Promise<void> {
   };
   const peak = measureGemmPeak(module);
   say(
-    `optlab bench:cnn — SimpleConvNet, Fashion-MNIST ${images} images, Adam, batch ${BATCH}, ${gflop.toFixed(1)} GFLOP per epoch`,
+    `optlab bench:cnn — SimpleConvNet, Fashion-MNIST ${images} images, Adam, batch ${BATCH}, ${FORWARD} convolution, ${gflop.toFixed(1)} GFLOP per epoch`,
   );
   say(
     `GEMM peak here: WebAssembly SIMD gemm_nn ${peak.toFixed(1)} GFLOP/s per core; OpenBLAS ${OPENBLAS_PEAK_PER_CORE} per core (performance-facts.md)`,

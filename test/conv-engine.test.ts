@@ -96,13 +96,15 @@ const FUSED_ODD: ConvNetConfig = {
 };
 
 describe("the WebAssembly conv engine", () => {
-  for (const [name, config, m] of [
-    ["the book's network (batch 7)", BOOK_CONV_NETWORK, 7],
-    ["odd sizes, stride 2, padding, overlapping pools, weight decay (batch 5)", ODD, 5],
-    ["the fused 2×2 pool with 5 filters of 2×2 on 9×8 images (batch 3)", FUSED_ODD, 3],
+  for (const [name, config, m, forward] of [
+    ["the book's network (batch 7)", BOOK_CONV_NETWORK, 7, "im2col"],
+    ["the book's network by direct convolution (batch 7)", BOOK_CONV_NETWORK, 7, "direct"],
+    ["odd sizes, stride 2, padding, overlapping pools, weight decay (batch 5)", ODD, 5, "im2col"],
+    ["the fused 2×2 pool with 5 filters of 2×2 on 9×8 images (batch 3)", FUSED_ODD, 3, "im2col"],
+    ["the same by direct convolution, stride 1 (batch 3)", FUSED_ODD, 3, "direct"],
   ] as const) {
     it(`computes the loss and every gradient like the plain TypeScript reference, within float32 rounding: ${name}`, () => {
-      const fast = createConvEngineFactory(module)(config, 1, m);
+      const fast = createConvEngineFactory(module, { forward })(config, 1, m);
       const reference = createConvReferenceEngine(config, 1, m);
       const initial = fast.initialParameters(3);
       // Biases away from zero, so both engines see the same ReLU and pooling choices.

@@ -118,15 +118,34 @@ export function conv_relu_pool2(
   const plane = PH * PW;
   const rowBytes = <usize>ldcol * 4;
   for (let n = 0; n < m; n++) {
-    conv_relu_pool2_image(col, rowBytes, n, OH, OW, w, ldw, K, F, bias, PH, PW, tmp, tmpArg);
+    const base = col + <usize>(n * OH * OW) * rowBytes;
+    pool2Image(base, rowBytes, <usize>OW * rowBytes, 0, false, n, OH, OW, w, ldw, K, F, bias, PH, PW, tmp, tmpArg);
     transpose4(tmp, plane, ldw, pooled + <usize>(n * F * plane) * 4);
     transpose4(tmpArg, plane, ldw, argmax + <usize>(n * F * plane) * 4);
   }
 }
 
-function conv_relu_pool2_image(
-  col: usize, rowBytes: usize, n: i32, OH: i32, OW: i32, w: usize, ldw: i32, K: i32, F: i32, bias: usize,
-  PH: i32, PW: i32, tmp: usize, tmpArg: usize,
+// The same by direct convolution, without im2col: the window rows are read from the images x (m × C × H × W,
+// no padding) through offsets[p] = (c·H + ky)·W + kx, p = (c·K + ky)·K + kx (K·K·C i32). argmax holds the same
+// positions as conv_relu_pool2, so the backward pass (conv_pool_weight_grad, on im2col rows) is shared.
+export function conv_relu_pool2_direct(
+  x: usize, C: i32, H: i32, W: i32, S: i32, offsets: usize, m: i32, OH: i32, OW: i32, w: usize, ldw: i32,
+  K: i32, F: i32, bias: usize, PH: i32, PW: i32, pooled: usize, argmax: usize, tmp: usize, tmpArg: usize,
+): void {
+  const plane = PH * PW;
+  for (let n = 0; n < m; n++) {
+    const base = x + <usize>(n * C * H * W) * 4;
+    pool2Image(base, <usize>S * 4, <usize>(S * W) * 4, offsets, true, n, OH, OW, w, ldw, K, F, bias, PH, PW, tmp, tmpArg);
+    transpose4(tmp, plane, ldw, pooled + <usize>(n * F * plane) * 4);
+    transpose4(tmpArg, plane, ldw, argmax + <usize>(n * F * plane) * 4);
+  }
+}
+
+// One image: the window rows of position (y, x) start at base + y·yStep + x·xStep; the p-th patch value is at
+// offset p·4 (im2col rows) or offsets[p]·4 (direct).
+@inline function pool2Image(
+  base: usize, xStep: usize, yStep: usize, offsets: usize, direct: bool, n: i32, OH: i32, OW: i32,
+  w: usize, ldw: i32, K: i32, F: i32, bias: usize, PH: i32, PW: i32, tmp: usize, tmpArg: usize,
 ): void {
   {
     for (let py = 0; py < PH; py++) {
@@ -135,10 +154,10 @@ function conv_relu_pool2_image(
         const r1 = r0 + 1;
         const r2 = r0 + OW;
         const r3 = r2 + 1;
-        const a0 = col + <usize>r0 * rowBytes;
-        const a1 = a0 + rowBytes;
-        const a2 = col + <usize>r2 * rowBytes;
-        const a3 = a2 + rowBytes;
+        const a0 = base + <usize>(2 * py) * yStep + <usize>(2 * px) * xStep;
+        const a1 = a0 + xStep;
+        const a2 = a0 + yStep;
+        const a3 = a2 + xStep;
         const o = <usize>((py * PW + px) * ldw) * 4;
         for (let j = 0; j < F; j += 8) {
           const b0 = v128.load(bias + <usize>j * 4);
@@ -148,7 +167,7 @@ function conv_relu_pool2_image(
           for (let p = 0; p < K; p++) {
             const w0 = v128.load(bp);
             const w1 = v128.load(bp, 16);
-            const off = <usize>p * 4;
+            const off = direct ? <usize>load<i32>(offsets + <usize>p * 4) * 4 : <usize>p * 4;
             const x0 = v128.load32_splat(a0 + off);
             const x1 = v128.load32_splat(a1 + off);
             const x2 = v128.load32_splat(a2 + off);
