@@ -14,7 +14,7 @@ import {
   stepsToReach,
 } from "../src/lab/protocol.js";
 import type { RunResult } from "../src/lab/runspec.js";
-import { SEARCH_SPACES, defaultsConfig, trialConfig, valueOf } from "../src/lab/search-spaces.js";
+import { defaultsConfig, dimensionValue, SEARCH_SPACES, trialConfig } from "../src/lab/search-spaces.js";
 import { benchmarkPreset } from "../src/lab/study-presets.js";
 import { MLP_FASHION_MNIST, MLP_MNIST_SAMPLE } from "../src/lab/workloads.js";
 import { buildLeaderboard } from "../src/report/leaderboard.js";
@@ -39,10 +39,10 @@ describe("fair tier search spaces", () => {
 
   it("maps the unit interval onto each scale: log, linear and one-minus-log", () => {
     // log [1e-4, 1e-2] at u = 0.5: 10^(−4 + 0.5·2) = 1e-3.
-    expect(valueOf({ name: "lr", scale: "log", low: 1e-4, high: 1e-2 }, 0.5)).toBeCloseTo(1e-3, 15);
-    expect(valueOf({ name: "w", scale: "linear", low: 0, high: 0.1 }, 0.25)).toBeCloseTo(0.025, 15);
+    expect(dimensionValue({ name: "lr", scale: "log", low: 1e-4, high: 1e-2 }, 0.5)).toBeCloseTo(1e-3, 15);
+    expect(dimensionValue({ name: "w", scale: "linear", low: 0, high: 0.1 }, 0.25)).toBeCloseTo(0.025, 15);
     // one-minus-log [0.01, 0.1] at u = 0.5: 1 − 10^(−1.5) = 0.96838.
-    expect(valueOf({ name: "beta1", scale: "one-minus-log", low: 0.01, high: 0.1 }, 0.5)).toBeCloseTo(
+    expect(dimensionValue({ name: "beta1", scale: "one-minus-log", low: 0.01, high: 0.1 }, 0.5)).toBeCloseTo(
       1 - 10 ** -1.5,
       12,
     );

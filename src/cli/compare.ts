@@ -18,6 +18,7 @@ import {
 import { parseEngineName } from "../nn/index.js";
 import { type CompareSettings, writeCompareReport } from "../report/index.js";
 import { writeLeaderboard } from "../report/leaderboard.js";
+import { emitClusterJob } from "../run/cluster.js";
 import {
   checkDatasetName,
   FASHION_MNIST_DIR,
@@ -26,7 +27,6 @@ import {
   runPlannedWork,
   runStudies,
 } from "../run/index.js";
-import { emitClusterJob } from "../run/cluster.js";
 import { InputRangeError, InputTypeError } from "../util/errors.js";
 import { prepareOutputFolder, writeFileAtomic } from "../util/files.js";
 import { jsonLinesText } from "../util/json-lines.js";

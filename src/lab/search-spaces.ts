@@ -185,7 +185,7 @@ function withSchedule(
 }
 
 /** Maps a point of [0, 1)^d to a value of each dimension. */
-export function valueOf(dimension: Dimension, u: number): number {
+export function dimensionValue(dimension: Dimension, u: number): number {
   const { low, high } = dimension;
   if (dimension.scale === "linear") return low + u * (high - low);
   const log = Math.log(low) + u * (Math.log(high) - Math.log(low));
@@ -198,7 +198,7 @@ export function trialConfig(space: SearchSpace, index: number, seed: number, ste
   const hp: Record<string, number | boolean> = { ...space.fixed };
   let warmupFraction = 0;
   space.dimensions.forEach((dimension, d) => {
-    const value = valueOf(dimension, u[d]);
+    const value = dimensionValue(dimension, u[d]);
     if (dimension.name === "warmupFraction") warmupFraction = value;
     else hp[dimension.name] = value;
   });

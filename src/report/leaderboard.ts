@@ -267,7 +267,9 @@ export function buildLeaderboard(
   const profile = performanceProfile(costs, LEADERBOARD_TAUS);
   const ratios = costs.map(costRatios);
   const areas = labels.map((_, s) => profileArea(ratios.map((row) => row[s])));
-  areas.forEach((a, s) => book.put(`profile.area.${labels[s]}`, a));
+  areas.forEach((a, s) => {
+    book.put(`profile.area.${labels[s]}`, a);
+  });
   const areaOrder = labels
     .map((l, s) => ({ l, a: areas[s] }))
     .sort((x, y) => y.a - x.a || x.l.localeCompare(y.l));
