@@ -336,7 +336,11 @@ function readBounded(fd: number, maxBytes: number, what: string, path: string): 
     try {
       n = readSync(fd, chunk, 0, chunk.length, null);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EAGAIN") continue;
+      if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
+        // A non-blocking pipe with nothing yet: wait 10 ms instead of spinning.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
       if ((error as NodeJS.ErrnoException).code === "EOF") break;
       throw error;
     }
