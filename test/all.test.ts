@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { checkClaims, chromiumPath, writeReport } from "../src/report/index.js";
+import { checkClaims, writeReport } from "../src/report/index.js";
+import { chromiumPath } from "../src/run/index.js";
 
 const root = mkdtempSync(join(tmpdir(), "optlab-all-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

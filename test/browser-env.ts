@@ -1,5 +1,5 @@
 import { describe } from "vitest";
-import { chromiumPath } from "../src/report/index.js";
+import { chromiumPath } from "../src/run/index.js";
 
 /**
  * The browser tests need Debian's `chromium` (driven by playwright-core). Where it is missing they are skipped with

@@ -43,7 +43,7 @@ describe("optlab compare", () => {
       "## MNIST, fair tier",
       "### Fairness ledger",
       "### Caveats",
-      "Seed §6",
+      "Item 6 of the homework",
       "Train–test gap",
       "## The 2D landscapes",
     ]) {

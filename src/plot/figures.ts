@@ -113,9 +113,31 @@ function contourGrid(run: ExperimentRun): ContourGrid {
     nx,
     ny,
   );
-  const levels = settings.levels ? [...settings.levels] : contourLevels(grid, 8, settings.maskAbove);
+  // Contours where the paths are: when nothing is asked for and the default levels would leave the paths in a
+  // blank region (fewer than 3 levels at or below the highest loss along them), draw levels only up to 1.5 × it.
+  const pathTop = Math.max(
+    ...run.runs
+      .flatMap((r) => Array.from(r.trajectory.loss.subarray(0, r.trajectory.stepsRun + 1)))
+      .filter(Number.isFinite),
+  );
+  let maskAbove = settings.maskAbove;
+  let levels = settings.levels ? [...settings.levels] : contourLevels(grid, 8, maskAbove);
+  if (
+    !settings.levels &&
+    maskAbove === undefined &&
+    Number.isFinite(pathTop) &&
+    levels.filter((l) => l <= pathTop).length < 3
+  ) {
+    const fitted = contourLevels(grid, 8, 1.5 * pathTop);
+    if (fitted.length >= 3) {
+      maskAbove = 1.5 * pathTop;
+      levels = fitted;
+    }
+  }
   const mask =
-    settings.maskAbove === undefined ? "" : `, levels above ${displayNumber(settings.maskAbove)} not drawn`;
+    maskAbove === undefined
+      ? ""
+      : `, levels above ${displayNumber(maskAbove)} not drawn${settings.maskAbove === undefined ? " (1.5 × the paths' highest loss)" : ""}`;
   return {
     grid,
     levels,

@@ -4,7 +4,6 @@
  * Calls `src/run/` with typed plans, never a command.
  */
 export * from "./answers.js";
-export { CHROMIUM_ARGS, chromiumPath, printToPdf } from "./chromium.js";
 export * from "./compare-report.js";
 export * from "./compare-tables.js";
 export { createDocument } from "./dom.js";

@@ -11,9 +11,8 @@ import {
 } from "../lab/index.js";
 import { getLandscape } from "../landscapes/index.js";
 import { escapeXml, renderFigure, timingFigure } from "../plot/index.js";
-import { experimentsFolder, readExperimentFile } from "../run/index.js";
+import { experimentsFolder, printToPdf, readExperimentFile } from "../run/index.js";
 import { writeFileAtomic } from "../util/files.js";
-import { printToPdf } from "./chromium.js";
 import { createDocument } from "./dom.js";
 import { writeFigureFiles } from "./figure-files.js";
 import { howToRead } from "./how-to-read.js";

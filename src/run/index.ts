@@ -3,6 +3,8 @@
  * paired MNIST training with its resume journal, and the stage loop of a study. Typed plans in, typed results out;
  * no argv, no prose.
  */
+
+export { CHROMIUM_ARGS, chromiumPath, printToPdf } from "./chromium.js";
 export * from "./datasets.js";
 export * from "./engines.js";
 export * from "./environment.js";
