@@ -54,7 +54,7 @@ describe("the benchmarks' JSON lines", () => {
     expect(muon.length).toBe(1);
     expect(typeof muon[0].gflops).toBe("number");
     expect(typeof muon[0].gemm_peak_gflops).toBe("number");
-  });
+  }, 300_000);
 
   it("npm run bench:mnist -- --json prints W1 records (workload, threads, iterations, wall_s, gflops) and step costs", () => {
     const w1 = jsonLines("mnist.js", ["--json", "--only", "short", "--repeat", "1", "--workers", "1"]);
@@ -70,5 +70,5 @@ describe("the benchmarks' JSON lines", () => {
       expect(typeof record.ratio_to_sgd).toBe("number");
     }
     expect(costs.find((r) => r.optimizer === "sgd")?.ratio_to_sgd).toBe(1);
-  });
+  }, 300_000);
 });
