@@ -353,8 +353,11 @@ describe("the playground for a lecture hall and a phone", () => {
           .map((v) => Number(v).toString(16).padStart(2, "0"))
           .join("")}`,
     );
-    const counts = await colourCounts("#slice", colours);
-    for (const count of counts) expect(count).toBeGreaterThan(20);
+    // One read of the canvas: every path's colour, and viridis's dark (lowest) and yellow (highest) ends.
+    const counts = await colourCounts("#slice", [...colours, "#440154", "#fde725"]);
+    for (const count of counts.slice(0, colours.length)) expect(count).toBeGreaterThan(20);
+    expect(counts[colours.length]).toBeGreaterThan(0);
+    expect(counts[colours.length + 1]).toBeGreaterThan(0);
     expect(await h.page.textContent("#slice-caption")).toMatch(/plane through the shared start/);
     console.log(
       `MNIST tab, 2 optimizers × 150 updates: training ${Math.round(done?.trainMs ?? 0)} ms, slice ${Math.round(done?.sliceMs ?? 0)} ms`,
