@@ -227,7 +227,7 @@ export function buildLeaderboard(
     const targetLine =
       board.target === null
         ? "Target: not fixed yet (calibration runs pending)."
-        : `Target: ${(board.target * 100).toFixed(1)} % validation accuracy (${board.targetSource === "stored" ? "stored with the workload version" : `calibrated by this study: ${TARGET_RULE}, rounded down to 0.1 %`}).`;
+        : `Target: ${(board.target * 100).toFixed(1)} % validation accuracy (${board.targetSource === "stored" ? "stored with the workload version" : `calibrated by this study: ${TARGET_RULE}, rounded down to 0.1 %${RUN_SPECS_CARRY_SCHEDULES ? "" : "; the schedule is declared but not yet applied, so these runs used AdamW's constant default lr"}`}).`;
     sections.push(
       [
         `## ${board.key}`,
