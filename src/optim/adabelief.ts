@@ -86,13 +86,19 @@ export function adabelief(options: AdabeliefOptions = {}): Optimizer<AdabeliefSt
       const gradientShare = nesterov ? oneMinusBeta1 : 0;
       const bcMoment = nesterov ? 1 - beta1 ** (t + 1) : bc1;
       const { m, s } = state;
+      // m and s are used as stored (rounded when the state is float32), never re-read after a store: see adam.ts.
+      const single = m instanceof Float32Array;
       for (let i = 0; i < params.length; i++) {
         const g = grads[i];
-        m[i] = oneMinusBeta1 * g + beta1 * m[i];
-        const e = g - m[i];
-        s[i] = oneMinusBeta2 * (e * e) + beta2 * s[i] + epsRoot;
-        const mHat = momentShare * (m[i] / bcMoment) + gradientShare * (g / bc1);
-        params[i] += negativeLr * (mHat / (Math.sqrt(s[i] / bc2) + eps));
+        let mi = oneMinusBeta1 * g + beta1 * m[i];
+        if (single) mi = Math.fround(mi);
+        const e = g - mi;
+        let si = oneMinusBeta2 * (e * e) + beta2 * s[i] + epsRoot;
+        if (single) si = Math.fround(si);
+        m[i] = mi;
+        s[i] = si;
+        const mHat = momentShare * (mi / bcMoment) + gradientShare * (g / bc1);
+        params[i] += negativeLr * (mHat / (Math.sqrt(si / bc2) + eps));
       }
     },
   };

@@ -98,13 +98,21 @@ export function nadam(options: NadamOptions = {}): Optimizer<NadamState> {
       const gradientFactor = (-lr * (1 - mu)) / (1 - muProduct);
       const momentFactor = (-lr * muNext) / (1 - muProduct * muNext);
       const { m, v } = state;
+      // m and v are used as stored (rounded when the state is float32), never re-read after a store: see adam.ts.
+      const single = m instanceof Float32Array;
       for (let i = 0; i < params.length; i++) {
         const p = params[i];
         const g = sign * grads[i] + coupled * p;
-        m[i] += oneMinusBeta1 * (g - m[i]);
-        v[i] = beta2 * v[i] + oneMinusBeta2 * g * g;
-        const d = Math.sqrt(v[i] / bc2) + eps;
-        params[i] = p * shrink + (gradientFactor * g) / d + (momentFactor * m[i]) / d;
+        let mi = m[i] + oneMinusBeta1 * (g - m[i]);
+        let vi = beta2 * v[i] + oneMinusBeta2 * g * g;
+        if (single) {
+          mi = Math.fround(mi);
+          vi = Math.fround(vi);
+        }
+        m[i] = mi;
+        v[i] = vi;
+        const d = Math.sqrt(vi / bc2) + eps;
+        params[i] = p * shrink + (gradientFactor * g) / d + (momentFactor * mi) / d;
       }
     },
   };
