@@ -112,9 +112,11 @@ export class SurfaceView {
     const light = new DirectionalLight(0xffffff, 1.4);
     light.position.set(1, 2, 1.5);
     this.scene.add(light);
-    this.camera.position.set(0.85, 1.4, 1.55);
+    this.camera.position.set(0.8, 1.85, 1.2);
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.target.set(0, 0.05, 0);
+    // From 55° above the floor both walls of a steep valley show (from lower, the near wall is seen edge-on).
+    this.controls.update();
     this.controls.addEventListener("change", () => this.render());
   }
 
@@ -128,7 +130,7 @@ export class SurfaceView {
 
   /** The starting camera. */
   resetCamera(): void {
-    this.camera.position.set(0.85, 1.4, 1.55);
+    this.camera.position.set(0.8, 1.85, 1.2);
     this.controls.target.set(0, 0.05, 0);
     this.controls.update();
     this.render();
