@@ -82,7 +82,7 @@ export const SEARCH_SPACES: readonly SearchSpace[] = [
     dimensions: [lr(1e-3, 0.1), beta("momentum", 0.02, 0.2), decay(1e-4, 0.3), warmup],
     schedule: "warmup-cosine",
     defaultsWarmupFraction: 0.05,
-    note: "Muon alone on every parameter (the parameter-groups composite, Muon for matrices + AdamW for biases, had not landed)",
+    note: "run specs hand Muon the network's flat parameter buffer, which it treats as one 1×n row: its orthogonalisation then only normalises the whole update, so this is not Muon's matrix update (the parameter-groups composite, Muon on the hidden matrices + AdamW on the rest, had not landed)",
   },
   {
     label: "schedule-free-adamw",
@@ -124,6 +124,7 @@ export const SEARCH_SPACES: readonly SearchSpace[] = [
     dimensions: [lr(3e-4, 3e-2), beta("beta1", 0.02, 0.2), beta("beta2", 0.01, 0.1), eps(), decay(), warmup],
     schedule: "warmup-cosine",
     defaultsWarmupFraction: 0.05,
+    note: "on the flat parameter buffer SOAP sees one long vector, which it does not precondition (precondition1d off): it runs as Adam with its β's; per-matrix SOAP needs the parameter-groups work",
   },
   {
     label: "lion",

@@ -299,7 +299,7 @@ export function buildLeaderboard(
   }
   for (const label of labels) {
     const note = findSearchSpace(label).note;
-    if (label === "muon" && note) caveats.push(`muon: ${note}.`);
+    if ((label === "muon" || label === "soap") && note) caveats.push(`${label}: ${note}.`);
   }
   if (config.finalSeeds.length < 10)
     caveats.push(`Only ${config.finalSeeds.length} final seeds (the protocol asks for ≥ 10).`);
