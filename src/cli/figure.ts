@@ -25,6 +25,9 @@ export const FIGURE_USAGE = `usage: optlab figure KIND [options]
   --layout L        panels (default) or overlay
   --window x0,x1,y0,y1   plotting window (default: the landscape's)
   --mask-above V    do not draw contour levels above V
+  --schedule SPEC   learning-rate schedule for every optimizer, e.g. warmup-cosine:warmup=10 (lengths
+                    default to --steps, peaks to each lr); the lr of every step goes to the figure's JSON.
+                    Muon treats the parameter (x, y) as a 1×2 matrix, and the subtitle says so
   --id NAME         output file name (default KIND)
   --title TEXT      figure title
   --out DIR         output folder (default out)
@@ -89,6 +92,7 @@ export function experimentFromFlags(argv: string[]): { experiment: Experiment; o
       layout: { type: "string" },
       window: { type: "string" },
       "mask-above": { type: "string" },
+      schedule: { type: "string" },
       id: { type: "string" },
       title: { type: "string" },
       out: { type: "string" },
@@ -126,6 +130,7 @@ export function experimentFromFlags(argv: string[]): { experiment: Experiment; o
   if (values["mask-above"] !== undefined) {
     document.contour = { maskAbove: numberList("mask-above", values["mask-above"], 1, "V")[0] };
   }
+  if (values.schedule !== undefined) document.schedule = values.schedule;
   if (values.id !== undefined) document.id = values.id;
   if (values.title !== undefined) document.title = values.title;
   checkExperimentSpecKeys(document, "");

@@ -33,12 +33,19 @@
  * - `arrows`: arrows per side of the gradient field (default 17).
  * - `pairs`: for an overlay of trajectories, pairs of optimizer indices `[[0, 1], [2, 3]]` whose
  *   iterates are compared step by step in a second panel (‖x_k − x'_k‖, e.g. book against torch).
+ * - `schedule`: a learning-rate schedule for every optimizer, as text (`"warmup-cosine:warmup=10"`) or
+ *   `{ "id", "options" }`; lengths default to `steps`, peaks to each optimizer's lr. The lr of every step is in
+ *   the trajectory (and the figure's JSON).
+ *
+ * Muon and optax's Muon update matrices: on a 2-D landscape they treat the parameter (x, y) as a 1×2 matrix,
+ * and the settings line (the figure's subtitle) says so.
  *
  * This module has no `node:` or DOM imports: the CLI reads the file, the playground could too.
  */
 import { getLandscape } from "../landscapes/index.js";
 import type { Landscape } from "../landscapes/types.js";
 import { createOptimizer } from "../optim/index.js";
+import { createSchedule, type ScheduleSpec } from "../optim/schedules/index.js";
 import type { Hyperparameters, Optimizer } from "../optim/types.js";
 import { InputRangeError, InputTypeError, show, unknownNameMessage } from "../util/errors.js";
 import { distancesToNearestMinimum } from "./metrics.js";
@@ -93,6 +100,8 @@ export interface Experiment {
   readonly surface?: SurfaceSettings;
   readonly arrows?: number;
   readonly pairs?: readonly (readonly [number, number])[];
+  /** A learning-rate schedule for every optimizer (text or `{ id, options }`), checked when parsed. */
+  readonly schedule?: string | ScheduleSpec;
 }
 
 export const MAX_EXPERIMENT_STEPS = 100_000;
@@ -124,6 +133,7 @@ const KEYS = [
   "surface",
   "arrows",
   "pairs",
+  "schedule",
 ] as const;
 
 function fail(where: string, rule: string, value: unknown, kind: "range" | "type" = "range"): never {
@@ -300,7 +310,28 @@ export function parseExperiment(value: unknown, source = "experiment"): Experime
       trajectories: s.trajectories as boolean | undefined,
     };
   }
+  let schedule: string | ScheduleSpec | undefined;
+  if (value.schedule !== undefined) {
+    if (typeof value.schedule !== "string" && !isRecord(value.schedule)) {
+      fail(
+        at("schedule"),
+        'must be a schedule such as "warmup-cosine:warmup=10" or { "id", "options" }',
+        value.schedule,
+        "type",
+      );
+    }
+    try {
+      createSchedule(value.schedule as string | ScheduleSpec, { lr: 1, steps });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw error instanceof InputTypeError
+        ? new InputTypeError(`${at("schedule")}: ${message}`)
+        : new InputRangeError(`${at("schedule")}: ${message}`);
+    }
+    schedule = value.schedule as string | ScheduleSpec;
+  }
   return {
+    schedule,
     figure,
     id,
     title: value.title as string | undefined,
@@ -369,15 +400,38 @@ export function shortLabel(optimizer: Optimizer): string {
   return changed.length === 0 ? optimizer.meta.name : `${optimizer.meta.name} ${changed.join(" ")}`;
 }
 
-/** Runs one optimizer spec on the experiment's landscape. */
+/** Optimizers that update 2-D matrices: on a landscape of n coordinates they see one 1×n matrix. */
+const MATRIX_OPTIMIZERS = new Set(["muon", "optax-muon"]);
+
+/** What the settings line adds about how the run was made: the 1×2 matrix of Muon, the schedule. */
+function runNotes(
+  optimizer: Optimizer,
+  landscape: Landscape,
+  schedule: string | ScheduleSpec | undefined,
+): string {
+  const notes: string[] = [];
+  if (
+    MATRIX_OPTIMIZERS.has(optimizer.id) &&
+    (landscape as { shape?: readonly number[] }).shape === undefined
+  ) {
+    notes.push(`(x, y) as a 1×${landscape.dim} matrix`);
+  }
+  if (schedule !== undefined) {
+    notes.push(`schedule ${typeof schedule === "string" ? schedule.trim() : JSON.stringify(schedule)}`);
+  }
+  return notes.length === 0 ? "" : ` (${notes.join("; ")})`;
+}
+
+/** Runs one optimizer spec on the experiment's landscape (under `schedule` when given). */
 export function runOptimizer(
   landscape: Landscape,
   spec: OptimizerSpecInput,
   start: readonly [number, number],
   steps: number,
+  schedule?: string | ScheduleSpec,
 ): OptimizerRun {
   const optimizer = createOptimizer(spec);
-  const trajectory = runTrajectory({ optimizer, landscape, start, steps });
+  const trajectory = runTrajectory({ optimizer, landscape, start, steps, schedule });
   const points: [number, number][] = [];
   for (let k = 0; k <= trajectory.stepsRun; k++)
     points.push([trajectory.iterates[2 * k], trajectory.iterates[2 * k + 1]]);
@@ -388,7 +442,7 @@ export function runOptimizer(
     name: optimizer.meta.name,
     hp: optimizer.hp,
     label: shortLabel(optimizer),
-    settings: settingsText(optimizer),
+    settings: settingsText(optimizer) + runNotes(optimizer, landscape, schedule),
     trajectory,
     points,
     distance,
@@ -410,7 +464,8 @@ export function runExperiment(experiment: Experiment): ExperimentRun {
     ? [...experiment.start]
     : [landscape.start[0], landscape.start[1]];
   const window = experiment.window ?? landscape.domain;
-  const run = (spec: OptimizerSpecInput) => runOptimizer(landscape, spec, start, experiment.steps);
+  const run = (spec: OptimizerSpecInput) =>
+    runOptimizer(landscape, spec, start, experiment.steps, experiment.schedule);
   return {
     experiment,
     landscape,

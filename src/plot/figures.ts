@@ -168,6 +168,8 @@ function runData(run: OptimizerRun) {
     loss: Array.from(t.loss),
     gradNorm: Array.from(t.gradNorm),
     distance: run.distance,
+    // Under a schedule: the schedule (complete options) and the lr step k used, lr[k − 1].
+    ...(t.schedule ? { schedule: t.schedule, lr: Array.from(t.lr ?? []) } : {}),
   };
 }
 
