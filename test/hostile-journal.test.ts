@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { encodeCheckpoint, type RunSpec } from "../src/lab/index.js";
-import { readResults, runPool } from "../src/run/index.js";
+import { readResults, runPool, trainPairedInWorkers, workerScriptPath } from "../src/run/index.js";
 import { isUserError } from "../src/util/errors.js";
 import { parseJsonLines, repairJournal } from "../src/util/json-lines.js";
 import { LOCK_FILE, lockFolder } from "../src/util/lock.js";
@@ -270,5 +270,28 @@ describe("worker errors keep their kind", () => {
     }
     expect(isUserError(caught)).toBe(true);
     expect((caught as Error).message).toMatch(/--data must be a folder of IDX files/);
+  });
+
+  it("a user error inside an mnist worker thread is still a user error", async () => {
+    const script = workerScriptPath();
+    expect(script).not.toBeNull();
+    const set = { count: 2, rows: 2, cols: 2, pixels: new Float32Array(8), labels: new Uint8Array([0, 1]) };
+    let caught: unknown;
+    try {
+      await trainPairedInWorkers({
+        script: script as string,
+        workers: 1,
+        specs: ["adam:beta1=2"],
+        config: { inputSize: 4, hiddenSizes: [2], outputSize: 10, activation: "relu", weightDecayLambda: 0 },
+        data: { name: "tiny", description: "tiny", classes: 10, train: set, test: set },
+        module: null,
+        plan: { seed: 1, iterations: 1, batchSize: 1, evalEvery: 0, checkpointEvery: 0 },
+        callbacks: {},
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isUserError(caught)).toBe(true);
+    expect((caught as Error).message).toMatch(/beta1/);
   });
 });
