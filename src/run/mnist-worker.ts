@@ -18,11 +18,13 @@ export interface WorkerTask {
 // weights depend only on the seed, its numbers are exactly those of the same optimizers in one process.
 const task = workerData as WorkerTask;
 const port = parentPort!;
-const layout = networkLayout(task.config);
-const optimizers = task.specs.map((spec) => createNetworkEntry(spec, layout, task.plan.iterations));
-const { factory } = selectEngine(task.module ? "wasm" : "reference", task.config, task.module);
-const engine = factory(task.config, optimizers.length, task.plan.batchSize);
 try {
+  // Inside the try: a failure while building the optimizers or the engine is reported with its kind, like one
+  // while training (the main thread has checked the inputs; this keeps the thread boundary honest anyway).
+  const layout = networkLayout(task.config);
+  const optimizers = task.specs.map((spec) => createNetworkEntry(spec, layout, task.plan.iterations));
+  const { factory } = selectEngine(task.module ? "wasm" : "reference", task.config, task.module);
+  const engine = factory(task.config, optimizers.length, task.plan.batchSize);
   trainPaired(
     engine,
     task.data,
