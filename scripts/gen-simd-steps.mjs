@@ -10,7 +10,7 @@
 //   node scripts/gen-simd-steps.mjs           write both files
 //   node scripts/gen-simd-steps.mjs --check   exit 1 when the checked-in files differ from what this writes
 //
-// Statement syntax, one per line:  [?flag|?!flag] NAME = EXPR   |   [?flag] sum NAME += EXPR
+// Statement syntax, one per line:  [?flag|?!flag]… NAME = EXPR   |   [?flag]… sum NAME += EXPR
 // NAME is an array (a store), or a local. EXPR: numbers, names, + - * / (usual precedence), unary -,
 // sqrt abs max min sign(x) select(mask, a, b), masks gt lt ge le eq ne (a, b), or(m1, m2), and(m1, m2).
 // Arrays: `p` (parameters), `g` (gradients) and state fields by name. Scalars: float32 arguments, per step.
@@ -464,6 +464,23 @@ export const KERNELS = [
            ?avg ax = ax + (p - ax)*mu
            ?!avg ax = p`,
   },
+  // Muon (src/optim/muon.ts): the momentum buffer (torch lerp, both branches as flags), the Newton–Schulz
+  // combinations around the kernels' GEMMs, and the final step. p is the array written, g the one read.
+  {
+    id: "muon_momentum",
+    arrays: ["g", "b", "u"],
+    flags: ["nesterov", "smallWeight", "smallMu"],
+    scalars: ["weight", "omw", "mu", "omu"],
+    body: `?smallWeight b = b + weight*(g - b)
+           ?!smallWeight b = g - (g - b)*omw
+           ?nesterov ?smallMu u = g + mu*(b - g)
+           ?nesterov ?!smallMu u = b - (b - g)*omu
+           ?!nesterov u = b`,
+  },
+  { id: "divide", arrays: ["p"], scalars: ["s"], body: "p = p/s" },
+  { id: "ns_combine", arrays: ["p", "g"], scalars: ["b", "c"], body: "p = b*p + c*g" },
+  { id: "ns_step", arrays: ["p", "g"], scalars: ["a"], body: "p = a*g + p" },
+  { id: "muon_apply", arrays: ["p", "g"], scalars: ["shrink", "nadj"], body: "p = p*shrink + nadj*g" },
   // Cautious(base): before ← θ, the base's step, then keep the coordinates where the update agrees with g.
   { id: "copy", arrays: ["p", "before"], scalars: [], body: "before = p" },
   {
@@ -553,10 +570,9 @@ function parseBody(kernel) {
     .filter((line) => line !== "")
     .map((line) => {
       let rest = line;
-      let when = null;
-      const flag = /^\?(!?)(\w+)\s+/.exec(rest);
-      if (flag) {
-        when = { negate: flag[1] === "!", flag: flag[2] };
+      const when = [];
+      for (let flag = /^\?(!?)(\w+)\s+/.exec(rest); flag; flag = /^\?(!?)(\w+)\s+/.exec(rest)) {
+        when.push({ negate: flag[1] === "!", flag: flag[2] });
         if (!(kernel.flags ?? []).includes(flag[2])) throw new Error(`${kernel.id}: unknown flag ${flag[2]}`);
         rest = rest.slice(flag[0].length);
       }
@@ -692,7 +708,7 @@ function emitKernel(kernel) {
   );
   for (const line of kernel.body.split("\n")) out.push(`//   ${line.trim()}`);
   for (const { bits, on } of variants(kernel)) {
-    const statements = body.filter((s) => s.when === null || on.has(s.when.flag) !== s.when.negate);
+    const statements = body.filter((s) => s.when.every((w) => on.has(w.flag) !== w.negate));
     const params = [
       ...kernel.arrays.map((a) => `a_${a}: usize`),
       "n: i32",

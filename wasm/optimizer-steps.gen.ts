@@ -2614,6 +2614,304 @@ export function opt_asgd_1(a_p: usize, a_g: usize, a_ax: usize, n: i32, sgn: f32
     store<f32>(a_ax + o, t3);
   }
 }
+// muon_momentum (flags: nesterov, smallWeight, smallMu; variant bit i = flag i)
+//   ?smallWeight b = b + weight*(g - b)
+//   ?!smallWeight b = g - (g - b)*omw
+//   ?nesterov ?smallMu u = g + mu*(b - g)
+//   ?nesterov ?!smallMu u = b - (b - g)*omu
+//   ?!nesterov u = b
+export function opt_muon_momentum_0(a_g: usize, a_b: usize, a_u: usize, n: i32, weight: f32, omw: f32, mu: f32, omu: f32): void {
+  const v_weight = f32x4.splat(weight);
+  const v_omw = f32x4.splat(omw);
+  const v_mu = f32x4.splat(mu);
+  const v_omu = f32x4.splat(omu);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const l_b = v128.load(a_b + o);
+    const t0 = f32x4.sub(l_g, f32x4.mul(f32x4.sub(l_g, l_b), v_omw));
+    v128.store(a_b + o, t0);
+    const t1 = t0;
+    v128.store(a_u + o, t1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const l_b = load<f32>(a_b + o);
+    const t0 = (l_g - ((l_g - l_b) * omw));
+    store<f32>(a_b + o, t0);
+    const t1 = t0;
+    store<f32>(a_u + o, t1);
+  }
+}
+export function opt_muon_momentum_1(a_g: usize, a_b: usize, a_u: usize, n: i32, weight: f32, omw: f32, mu: f32, omu: f32): void {
+  const v_weight = f32x4.splat(weight);
+  const v_omw = f32x4.splat(omw);
+  const v_mu = f32x4.splat(mu);
+  const v_omu = f32x4.splat(omu);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const l_b = v128.load(a_b + o);
+    const t0 = f32x4.sub(l_g, f32x4.mul(f32x4.sub(l_g, l_b), v_omw));
+    v128.store(a_b + o, t0);
+    const t1 = f32x4.sub(t0, f32x4.mul(f32x4.sub(t0, l_g), v_omu));
+    v128.store(a_u + o, t1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const l_b = load<f32>(a_b + o);
+    const t0 = (l_g - ((l_g - l_b) * omw));
+    store<f32>(a_b + o, t0);
+    const t1 = (t0 - ((t0 - l_g) * omu));
+    store<f32>(a_u + o, t1);
+  }
+}
+export function opt_muon_momentum_2(a_g: usize, a_b: usize, a_u: usize, n: i32, weight: f32, omw: f32, mu: f32, omu: f32): void {
+  const v_weight = f32x4.splat(weight);
+  const v_omw = f32x4.splat(omw);
+  const v_mu = f32x4.splat(mu);
+  const v_omu = f32x4.splat(omu);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_b = v128.load(a_b + o);
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.add(l_b, f32x4.mul(v_weight, f32x4.sub(l_g, l_b)));
+    v128.store(a_b + o, t0);
+    const t1 = t0;
+    v128.store(a_u + o, t1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_b = load<f32>(a_b + o);
+    const l_g = load<f32>(a_g + o);
+    const t0 = (l_b + (weight * (l_g - l_b)));
+    store<f32>(a_b + o, t0);
+    const t1 = t0;
+    store<f32>(a_u + o, t1);
+  }
+}
+export function opt_muon_momentum_3(a_g: usize, a_b: usize, a_u: usize, n: i32, weight: f32, omw: f32, mu: f32, omu: f32): void {
+  const v_weight = f32x4.splat(weight);
+  const v_omw = f32x4.splat(omw);
+  const v_mu = f32x4.splat(mu);
+  const v_omu = f32x4.splat(omu);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_b = v128.load(a_b + o);
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.add(l_b, f32x4.mul(v_weight, f32x4.sub(l_g, l_b)));
+    v128.store(a_b + o, t0);
+    const t1 = f32x4.sub(t0, f32x4.mul(f32x4.sub(t0, l_g), v_omu));
+    v128.store(a_u + o, t1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_b = load<f32>(a_b + o);
+    const l_g = load<f32>(a_g + o);
+    const t0 = (l_b + (weight * (l_g - l_b)));
+    store<f32>(a_b + o, t0);
+    const t1 = (t0 - ((t0 - l_g) * omu));
+    store<f32>(a_u + o, t1);
+  }
+}
+export function opt_muon_momentum_4(a_g: usize, a_b: usize, a_u: usize, n: i32, weight: f32, omw: f32, mu: f32, omu: f32): void {
+  const v_weight = f32x4.splat(weight);
+  const v_omw = f32x4.splat(omw);
+  const v_mu = f32x4.splat(mu);
+  const v_omu = f32x4.splat(omu);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const l_b = v128.load(a_b + o);
+    const t0 = f32x4.sub(l_g, f32x4.mul(f32x4.sub(l_g, l_b), v_omw));
+    v128.store(a_b + o, t0);
+    const t1 = t0;
+    v128.store(a_u + o, t1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const l_b = load<f32>(a_b + o);
+    const t0 = (l_g - ((l_g - l_b) * omw));
+    store<f32>(a_b + o, t0);
+    const t1 = t0;
+    store<f32>(a_u + o, t1);
+  }
+}
+export function opt_muon_momentum_5(a_g: usize, a_b: usize, a_u: usize, n: i32, weight: f32, omw: f32, mu: f32, omu: f32): void {
+  const v_weight = f32x4.splat(weight);
+  const v_omw = f32x4.splat(omw);
+  const v_mu = f32x4.splat(mu);
+  const v_omu = f32x4.splat(omu);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const l_b = v128.load(a_b + o);
+    const t0 = f32x4.sub(l_g, f32x4.mul(f32x4.sub(l_g, l_b), v_omw));
+    v128.store(a_b + o, t0);
+    const t1 = f32x4.add(l_g, f32x4.mul(v_mu, f32x4.sub(t0, l_g)));
+    v128.store(a_u + o, t1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const l_b = load<f32>(a_b + o);
+    const t0 = (l_g - ((l_g - l_b) * omw));
+    store<f32>(a_b + o, t0);
+    const t1 = (l_g + (mu * (t0 - l_g)));
+    store<f32>(a_u + o, t1);
+  }
+}
+export function opt_muon_momentum_6(a_g: usize, a_b: usize, a_u: usize, n: i32, weight: f32, omw: f32, mu: f32, omu: f32): void {
+  const v_weight = f32x4.splat(weight);
+  const v_omw = f32x4.splat(omw);
+  const v_mu = f32x4.splat(mu);
+  const v_omu = f32x4.splat(omu);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_b = v128.load(a_b + o);
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.add(l_b, f32x4.mul(v_weight, f32x4.sub(l_g, l_b)));
+    v128.store(a_b + o, t0);
+    const t1 = t0;
+    v128.store(a_u + o, t1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_b = load<f32>(a_b + o);
+    const l_g = load<f32>(a_g + o);
+    const t0 = (l_b + (weight * (l_g - l_b)));
+    store<f32>(a_b + o, t0);
+    const t1 = t0;
+    store<f32>(a_u + o, t1);
+  }
+}
+export function opt_muon_momentum_7(a_g: usize, a_b: usize, a_u: usize, n: i32, weight: f32, omw: f32, mu: f32, omu: f32): void {
+  const v_weight = f32x4.splat(weight);
+  const v_omw = f32x4.splat(omw);
+  const v_mu = f32x4.splat(mu);
+  const v_omu = f32x4.splat(omu);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_b = v128.load(a_b + o);
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.add(l_b, f32x4.mul(v_weight, f32x4.sub(l_g, l_b)));
+    v128.store(a_b + o, t0);
+    const t1 = f32x4.add(l_g, f32x4.mul(v_mu, f32x4.sub(t0, l_g)));
+    v128.store(a_u + o, t1);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_b = load<f32>(a_b + o);
+    const l_g = load<f32>(a_g + o);
+    const t0 = (l_b + (weight * (l_g - l_b)));
+    store<f32>(a_b + o, t0);
+    const t1 = (l_g + (mu * (t0 - l_g)));
+    store<f32>(a_u + o, t1);
+  }
+}
+// divide
+//   p = p/s
+export function opt_divide_0(a_p: usize, n: i32, s: f32): void {
+  const v_s = f32x4.splat(s);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_p = v128.load(a_p + o);
+    const t0 = f32x4.div(l_p, v_s);
+    v128.store(a_p + o, t0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_p = load<f32>(a_p + o);
+    const t0 = (l_p / s);
+    store<f32>(a_p + o, t0);
+  }
+}
+// ns_combine
+//   p = b*p + c*g
+export function opt_ns_combine_0(a_p: usize, a_g: usize, n: i32, b: f32, c: f32): void {
+  const v_b = f32x4.splat(b);
+  const v_c = f32x4.splat(c);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_p = v128.load(a_p + o);
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.add(f32x4.mul(v_b, l_p), f32x4.mul(v_c, l_g));
+    v128.store(a_p + o, t0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_p = load<f32>(a_p + o);
+    const l_g = load<f32>(a_g + o);
+    const t0 = ((b * l_p) + (c * l_g));
+    store<f32>(a_p + o, t0);
+  }
+}
+// ns_step
+//   p = a*g + p
+export function opt_ns_step_0(a_p: usize, a_g: usize, n: i32, a: f32): void {
+  const v_a = f32x4.splat(a);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const l_p = v128.load(a_p + o);
+    const t0 = f32x4.add(f32x4.mul(v_a, l_g), l_p);
+    v128.store(a_p + o, t0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const l_p = load<f32>(a_p + o);
+    const t0 = ((a * l_g) + l_p);
+    store<f32>(a_p + o, t0);
+  }
+}
+// muon_apply
+//   p = p*shrink + nadj*g
+export function opt_muon_apply_0(a_p: usize, a_g: usize, n: i32, shrink: f32, nadj: f32): void {
+  const v_shrink = f32x4.splat(shrink);
+  const v_nadj = f32x4.splat(nadj);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_p = v128.load(a_p + o);
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.add(f32x4.mul(l_p, v_shrink), f32x4.mul(v_nadj, l_g));
+    v128.store(a_p + o, t0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_p = load<f32>(a_p + o);
+    const l_g = load<f32>(a_g + o);
+    const t0 = ((l_p * shrink) + (nadj * l_g));
+    store<f32>(a_p + o, t0);
+  }
+}
 // copy
 //   before = p
 export function opt_copy_0(a_p: usize, a_before: usize, n: i32): void {

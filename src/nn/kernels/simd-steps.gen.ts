@@ -738,6 +738,90 @@ export interface StepKernelExports {
     negEta: number,
     mu: number,
   ): void;
+  opt_muon_momentum_0(
+    a_g: Ptr,
+    a_b: Ptr,
+    a_u: Ptr,
+    n: number,
+    weight: number,
+    omw: number,
+    mu: number,
+    omu: number,
+  ): void;
+  opt_muon_momentum_1(
+    a_g: Ptr,
+    a_b: Ptr,
+    a_u: Ptr,
+    n: number,
+    weight: number,
+    omw: number,
+    mu: number,
+    omu: number,
+  ): void;
+  opt_muon_momentum_2(
+    a_g: Ptr,
+    a_b: Ptr,
+    a_u: Ptr,
+    n: number,
+    weight: number,
+    omw: number,
+    mu: number,
+    omu: number,
+  ): void;
+  opt_muon_momentum_3(
+    a_g: Ptr,
+    a_b: Ptr,
+    a_u: Ptr,
+    n: number,
+    weight: number,
+    omw: number,
+    mu: number,
+    omu: number,
+  ): void;
+  opt_muon_momentum_4(
+    a_g: Ptr,
+    a_b: Ptr,
+    a_u: Ptr,
+    n: number,
+    weight: number,
+    omw: number,
+    mu: number,
+    omu: number,
+  ): void;
+  opt_muon_momentum_5(
+    a_g: Ptr,
+    a_b: Ptr,
+    a_u: Ptr,
+    n: number,
+    weight: number,
+    omw: number,
+    mu: number,
+    omu: number,
+  ): void;
+  opt_muon_momentum_6(
+    a_g: Ptr,
+    a_b: Ptr,
+    a_u: Ptr,
+    n: number,
+    weight: number,
+    omw: number,
+    mu: number,
+    omu: number,
+  ): void;
+  opt_muon_momentum_7(
+    a_g: Ptr,
+    a_b: Ptr,
+    a_u: Ptr,
+    n: number,
+    weight: number,
+    omw: number,
+    mu: number,
+    omu: number,
+  ): void;
+  opt_divide_0(a_p: Ptr, n: number, s: number): void;
+  opt_ns_combine_0(a_p: Ptr, a_g: Ptr, n: number, b: number, c: number): void;
+  opt_ns_step_0(a_p: Ptr, a_g: Ptr, n: number, a: number): void;
+  opt_muon_apply_0(a_p: Ptr, a_g: Ptr, n: number, shrink: number, nadj: number): void;
   opt_copy_0(a_p: Ptr, a_before: Ptr, n: number): void;
   opt_cautious_count_0(a_p: Ptr, a_g: Ptr, a_before: Ptr, n: number): void;
   opt_cautious_apply_0(a_p: Ptr, a_g: Ptr, a_before: Ptr, n: number, scale: number): void;
@@ -968,6 +1052,16 @@ export const STEP_KERNELS = {
     flags: ["avg"],
     reductions: [],
   },
+  muon_momentum: {
+    arrays: ["g", "b", "u"],
+    scalars: ["weight", "omw", "mu", "omu"],
+    flags: ["nesterov", "smallWeight", "smallMu"],
+    reductions: [],
+  },
+  divide: { arrays: ["p"], scalars: ["s"], flags: [], reductions: [] },
+  ns_combine: { arrays: ["p", "g"], scalars: ["b", "c"], flags: [], reductions: [] },
+  ns_step: { arrays: ["p", "g"], scalars: ["a"], flags: [], reductions: [] },
+  muon_apply: { arrays: ["p", "g"], scalars: ["shrink", "nadj"], flags: [], reductions: [] },
   copy: { arrays: ["p", "before"], scalars: [], flags: [], reductions: [] },
   cautious_count: { arrays: ["p", "g", "before"], scalars: [], flags: [], reductions: ["kept"] },
   cautious_apply: { arrays: ["p", "g", "before"], scalars: ["scale"], flags: [], reductions: [] },
@@ -2277,6 +2371,70 @@ export function asgdKernel(
     k.opt_asgd_0(p.byteOffset, g.byteOffset, at(s, "ax"), p.length, sgn, wd, shrink, negEta, mu);
   else if (variant === 1)
     k.opt_asgd_1(p.byteOffset, g.byteOffset, at(s, "ax"), p.length, sgn, wd, shrink, negEta, mu);
+}
+
+/** ?smallWeight b = b + weight*(g - b); ?!smallWeight b = g - (g - b)*omw; ?nesterov ?smallMu u = g + mu*(b - g); ?nesterov ?!smallMu u = b - (b - g)*omu; ?!nesterov u = b */
+export function muonMomentumKernel(
+  k: StepKernelExports,
+  nesterov: boolean,
+  smallWeight: boolean,
+  smallMu: boolean,
+  g: Float32Array,
+  s: StateArrays,
+  weight: number,
+  omw: number,
+  mu: number,
+  omu: number,
+): void {
+  const variant = (nesterov ? 1 : 0) | (smallWeight ? 2 : 0) | (smallMu ? 4 : 0);
+  if (variant === 0)
+    k.opt_muon_momentum_0(g.byteOffset, at(s, "b"), at(s, "u"), g.length, weight, omw, mu, omu);
+  else if (variant === 1)
+    k.opt_muon_momentum_1(g.byteOffset, at(s, "b"), at(s, "u"), g.length, weight, omw, mu, omu);
+  else if (variant === 2)
+    k.opt_muon_momentum_2(g.byteOffset, at(s, "b"), at(s, "u"), g.length, weight, omw, mu, omu);
+  else if (variant === 3)
+    k.opt_muon_momentum_3(g.byteOffset, at(s, "b"), at(s, "u"), g.length, weight, omw, mu, omu);
+  else if (variant === 4)
+    k.opt_muon_momentum_4(g.byteOffset, at(s, "b"), at(s, "u"), g.length, weight, omw, mu, omu);
+  else if (variant === 5)
+    k.opt_muon_momentum_5(g.byteOffset, at(s, "b"), at(s, "u"), g.length, weight, omw, mu, omu);
+  else if (variant === 6)
+    k.opt_muon_momentum_6(g.byteOffset, at(s, "b"), at(s, "u"), g.length, weight, omw, mu, omu);
+  else if (variant === 7)
+    k.opt_muon_momentum_7(g.byteOffset, at(s, "b"), at(s, "u"), g.length, weight, omw, mu, omu);
+}
+
+/** p = p/s */
+export function divideKernel(k: StepKernelExports, p: Float32Array, s: number): void {
+  k.opt_divide_0(p.byteOffset, p.length, s);
+}
+
+/** p = b*p + c*g */
+export function nsCombineKernel(
+  k: StepKernelExports,
+  p: Float32Array,
+  g: Float32Array,
+  b: number,
+  c: number,
+): void {
+  k.opt_ns_combine_0(p.byteOffset, g.byteOffset, p.length, b, c);
+}
+
+/** p = a*g + p */
+export function nsStepKernel(k: StepKernelExports, p: Float32Array, g: Float32Array, a: number): void {
+  k.opt_ns_step_0(p.byteOffset, g.byteOffset, p.length, a);
+}
+
+/** p = p*shrink + nadj*g */
+export function muonApplyKernel(
+  k: StepKernelExports,
+  p: Float32Array,
+  g: Float32Array,
+  shrink: number,
+  nadj: number,
+): void {
+  k.opt_muon_apply_0(p.byteOffset, g.byteOffset, p.length, shrink, nadj);
 }
 
 /** before = p */

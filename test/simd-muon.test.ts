@@ -1,0 +1,74 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileKernels, instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
+import { muonScratchFloats, muonSimdStep } from "../src/nn/kernels/wasm-muon.js";
+import { SeededRandom } from "../src/nn/random.js";
+import { createOptimizer } from "../src/optim/index.js";
+
+// The float32 Muon step on the kernels (Newton–Schulz on gemm_nn) against torch-semantics Muon in float64.
+
+const root = join(import.meta.dirname, "..");
+let module: WebAssembly.Module;
+
+beforeAll(() => {
+  const path = join(root, "build", "wasm", "kernels.wasm");
+  if (!existsSync(path)) execFileSync("npm", ["run", "build:wasm"], { cwd: root, stdio: "ignore" });
+  module = compileKernels(readFileSync(path));
+});
+
+describe("the float32 SIMD Muon step", () => {
+  const cases: [string, number, number][] = [
+    ["muon:lr=0.02", 37, 100],
+    ["muon:lr=0.02", 100, 37],
+    ["muon:lr=0.02,nesterov=false,matchRmsAdamw=true", 64, 64],
+    ["muon:lr=0.02,momentum=0.3", 20, 50],
+  ];
+  for (const [spec, rows, cols] of cases) {
+    it(`${spec} on ${rows}×${cols} agrees with the float64 step to float32 rounding over 4 steps`, () => {
+      const n = rows * cols;
+      const kernels = instantiateKernels(module);
+      const arena = new KernelArena(kernels);
+      const params = arena.floats(n);
+      const grads = arena.floats(n);
+      const buffer = arena.floats(n);
+      const scratch = arena.floats(muonScratchFloats(rows, cols));
+      arena.commit();
+      const optimizer = createOptimizer(spec);
+      const random = new SeededRandom(5, 3);
+      for (let i = 0; i < n; i++) params()[i] = random.normal() * 0.1;
+      const state32 = optimizer.init(n, "float32", [rows, cols]);
+      state32.b = buffer();
+      const fast = muonSimdStep(kernels, optimizer, scratch());
+      expect(fast).not.toBeNull();
+      let worst = 0;
+      for (let step = 0; step < 4; step++) {
+        for (let i = 0; i < n; i++) grads()[i] = random.normal();
+        // Each step from the same float32 point: a float64 copy of the parameters and the buffer.
+        const p64 = Float64Array.from(params());
+        const state64 = {
+          ...optimizer.init(n, "float64", [rows, cols]),
+          t: state32.t,
+          b: Float64Array.from(buffer()),
+        };
+        const before = Float64Array.from(params());
+        fast?.(params(), grads(), state32);
+        optimizer.step(p64, Float64Array.from(grads()), state64);
+        let largest = 0;
+        for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(p64[i] - before[i]));
+        for (let i = 0; i < n; i++) {
+          const error = Math.abs(params()[i] - p64[i]) - 2 ** -21 * Math.abs(p64[i]);
+          worst = Math.max(worst, error / largest);
+        }
+      }
+      // Five Newton–Schulz iterations in float32 (products of k sums each): within 1e-4 of the largest update.
+      expect(worst).toBeLessThan(1e-4);
+    });
+  }
+
+  it("is only for Muon", () => {
+    const kernels = instantiateKernels(module);
+    expect(muonSimdStep(kernels, createOptimizer("adamw"), new Float32Array(0))).toBeNull();
+  });
+});
