@@ -1,9 +1,13 @@
 import type { DataSplit, ImageSet } from "../data/types.js";
 import type { BatchEngineFactory } from "../nn/engine.js";
 import { BOOK_NETWORK, type NetworkConfig } from "../nn/layout.js";
+import { networkLayout } from "../nn/layout.js";
+import { parseGroupsSpec } from "../optim/groups.js";
 import { createOptimizer } from "../optim/index.js";
-import { InputRangeError, InputTypeError, show } from "../util/errors.js";
-import { evaluateOnSet, trainPaired } from "./train.js";
+import type { ScheduleSpec } from "../optim/schedules/index.js";
+import { InputRangeError, InputTypeError, show, unknownNameMessage } from "../util/errors.js";
+import { createNetworkEntry, groupsOfSpec } from "./network-optimizer.js";
+import { evaluateOnSet, type TrainingEntry, trainPaired } from "./train.js";
 
 /**
  * One training run, described completely by plain JSON: a study is a list of these, and any machine can run
@@ -31,7 +35,37 @@ export interface RunSpec {
   readonly trainEval: number;
   /** Accuracy target for "steps to target" (first evaluation at or above it), or 0 for none. */
   readonly target: number;
+  /**
+   * Optional learning-rate schedule (`"warmup-cosine:warmup=100"` or `{ "id", "options" }`): lengths default to
+   * `iterations`, peaks to the optimizer's lr (to the factor 1 with groups, as in `optlab mnist`).
+   */
+  readonly schedule?: string | ScheduleSpec;
+  /**
+   * Optional parameter groups (`optim/groups.ts`): `"hidden=muon:lr=0.02"`; the roles it leaves out go to
+   * `optimizer`. A Muon `optimizer` without groups gets the reference recipe (AdamW on everything but the hidden
+   * matrices), as `optlab mnist` gives it.
+   */
+  readonly groups?: string;
 }
+
+/** Every field a run spec may have; any other is refused (a typo must not silently do nothing). */
+export const RUN_SPEC_FIELDS = [
+  "kind",
+  "id",
+  "data",
+  "validation",
+  "hidden",
+  "optimizer",
+  "seed",
+  "iterations",
+  "batchSize",
+  "evalEvery",
+  "test",
+  "trainEval",
+  "target",
+  "schedule",
+  "groups",
+] as const;
 
 export interface Evaluation {
   readonly iteration: number;
@@ -64,6 +98,8 @@ export interface RunResult {
   readonly seconds: number;
   /** The optimizer's scalar state after the last update (e.g. SWATS's `phase` and `switchStep`). */
   readonly finalState: Record<string, number>;
+  /** With a schedule: the lr of every update (the factor on each group's lr with groups). */
+  readonly lr?: number[];
 }
 
 /** What a run needs from its host: data by name and a network engine (Node and the browser differ here). */
@@ -94,6 +130,11 @@ export function checkRunSpec(value: unknown): RunSpec {
     throw new InputTypeError(`run spec must be a JSON object, got ${show(value)}`);
   }
   const spec = value as Record<string, unknown>;
+  for (const key of Object.keys(spec)) {
+    if (!(RUN_SPEC_FIELDS as readonly string[]).includes(key)) {
+      throw new InputRangeError(`run spec: ${unknownNameMessage("field", key, RUN_SPEC_FIELDS)}`);
+    }
+  }
   field(spec, "kind", (v): v is "mnist" => v === "mnist", '"mnist"');
   field(
     spec,
@@ -129,7 +170,67 @@ export function checkRunSpec(value: unknown): RunSpec {
     (v): v is number => typeof v === "number" && v >= 0 && v <= 1,
     "an accuracy in [0, 1]",
   );
+  if (spec.schedule !== undefined) {
+    field(
+      spec,
+      "schedule",
+      (v): v is string | ScheduleSpec =>
+        (typeof v === "string" && v.trim() !== "") ||
+        (v !== null && typeof v === "object" && !Array.isArray(v)),
+      'a schedule such as "warmup-cosine:warmup=100" or {"id": …, "options": {…}}',
+    );
+  }
+  if (spec.groups !== undefined) {
+    field(
+      spec,
+      "groups",
+      (v): v is string => typeof v === "string" && v.trim() !== "",
+      'parameter groups such as "hidden=muon:lr=0.02"',
+    );
+  }
+  if (
+    spec.schedule !== undefined ||
+    spec.groups !== undefined ||
+    groupsOfSpec(optimizerText(spec.optimizer as RunSpec["optimizer"])) !== null
+  ) {
+    // Groups and schedule checked against the book's layout with these hidden sizes (the data's sizes come later).
+    const layout = networkLayout({ ...BOOK_NETWORK, hiddenSizes: spec.hidden as number[] });
+    try {
+      runSpecEntry(value as RunSpec, layout);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new InputRangeError(`run spec: ${/^groups/.test(message) ? "" : "schedule: "}${message}`);
+    }
+  }
   return value as RunSpec;
+}
+
+/** `adamw:lr=0.001,weightDecay=0.01`: a spec's optimizer as the text `createOptimizer` and the groups read. */
+function optimizerText(optimizer: RunSpec["optimizer"]): string {
+  const entries = Object.entries(optimizer.hp ?? {}).map(
+    ([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`,
+  );
+  return entries.length === 0 ? optimizer.id : `${optimizer.id}:${entries.join(",")}`;
+}
+
+/** The network spec text of a run spec (as `optlab mnist` labels it): groups, the optimizer, `@ schedule`. */
+export function runSpecNetworkText(spec: RunSpec): string {
+  const optimizer = optimizerText(spec.optimizer);
+  let text = optimizer;
+  if (spec.groups !== undefined) {
+    const hasRest = parseGroupsSpec(spec.groups).entries.some((entry) => entry.roles.includes("rest"));
+    text = `groups(${spec.groups.trim()}${hasRest ? "" : ` | rest=${optimizer}`})`;
+  }
+  if (spec.schedule !== undefined) {
+    text += ` @ ${typeof spec.schedule === "string" ? spec.schedule.trim() : JSON.stringify(spec.schedule)}`;
+  }
+  return text;
+}
+
+function runSpecEntry(spec: RunSpec, layout: ReturnType<typeof networkLayout>): TrainingEntry {
+  const text = runSpecNetworkText(spec);
+  const entry = createNetworkEntry(text, layout, spec.iterations);
+  return { label: spec.optimizer.id, optimizer: entry.optimizer, schedule: entry.schedule };
 }
 
 function slice(set: ImageSet, from: number, to: number): ImageSet {
@@ -180,7 +281,8 @@ export function executeRunSpec(spec: RunSpec, environment: RunEnvironment): RunR
   const { train, heldOut } = splitForRun(data, spec.validation);
   const config = networkFor(spec, data);
   const engine = environment.engineFactory(config, 1, Math.max(spec.batchSize, 256));
-  const optimizer = createOptimizer(spec.optimizer);
+  const entry = runSpecEntry(spec, networkLayout(config));
+  let lr: number[] | undefined;
   const curve: number[] = [];
   let block = 0;
   let blockCount = 0;
@@ -200,7 +302,7 @@ export function executeRunSpec(spec: RunSpec, environment: RunEnvironment): RunR
         batchSize: spec.batchSize,
         evalEvery: spec.evalEvery === 0 ? spec.iterations : spec.evalEvery,
         checkpointEvery: spec.iterations,
-        optimizers: [{ label: spec.optimizer.id, optimizer }],
+        optimizers: [entry],
       },
       {
         onIteration(update, losses) {
@@ -228,6 +330,10 @@ export function executeRunSpec(spec: RunSpec, environment: RunEnvironment): RunR
             stepsToTarget = record.iteration;
           }
           blockStarted = environment.now();
+        },
+        onLosses(chunk) {
+          const values = chunk.lr ?? chunk.lrFactor;
+          if (values !== undefined) lr = [...(lr ?? []), ...values];
         },
         onCheckpoint(checkpoint) {
           for (const [name, value] of Object.entries(checkpoint.networks[0].state)) {
@@ -270,6 +376,7 @@ export function executeRunSpec(spec: RunSpec, environment: RunEnvironment): RunR
     msPerStep: trainingMs / Math.max(1, updatesRun),
     seconds: (environment.now() - started) / 1000,
     finalState,
+    ...(lr === undefined ? {} : { lr }),
   };
 }
 
