@@ -21,17 +21,18 @@ describe("optlab replay", () => {
     const target = join(dir, "replayed.json");
     const { io, err } = capture();
     expect(await main(["replay", fixture, "--out", target], io)).toBe(0);
-    expect(err.join("")).toBe("replayed 254 of 254 cases\n");
+    expect(err.join("")).toMatch(
+      /^replayed 254 of 254 cases\nmatched the reference in 254 of 254 cases within 1e-9·\|ref\| \+ 1e-12 \(worst [\d.e-]+ of the tolerance\)\n$/,
+    );
     const replayed = JSON.parse(readFileSync(target, "utf8")) as GoldenDocument;
     expect(replayed.cases).toHaveLength(254);
     let worst = 0;
     replayed.cases.forEach((c, index) => {
       const expected = golden.cases[index];
       expect(c.id).toBe(expected.id);
+      const reference = (expected.params as number[][]).flat();
       const pairs: [number, number][] = [
-        ...(c.params as number[][])
-          .flat()
-          .map((x, i) => [x, (expected.params as number[][]).flat()[i]] as [number, number]),
+        ...(c.params as number[][]).flat().map((x, i) => [x, reference[i]] as [number, number]),
         ...(c.loss as number[]).map((x, i) => [x, (expected.loss as number[])[i]] as [number, number]),
       ];
       for (const [actual, reference] of pairs) {
@@ -39,6 +40,23 @@ describe("optlab replay", () => {
       }
     });
     expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it("says which cases differ from the reference numbers it was given, and exits 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "optlab-replay-"));
+    const input = join(dir, "tampered.json");
+    const [first, second] = golden.cases;
+    const tampered = {
+      ...second,
+      loss: (second.loss as number[]).map((v, i) => (i === 3 ? v * (1 + 1e-6) : v)),
+    };
+    writeFileSync(input, JSON.stringify({ ...golden, cases: [first, tampered] }));
+    const { io, err } = capture();
+    expect(await main(["replay", input, "--out", join(dir, "out.json")], io)).toBe(1);
+    expect(err.join("")).toContain(`matched the reference in 1 of 2 cases`);
+    expect(err.join("")).toContain(`differ: ${second.id}`);
+    const out = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as GoldenDocument;
+    expect(out.cases.map((c) => (c.match as { matched: boolean }).matched)).toEqual([true, false]);
   });
 
   it("keeps going past cases it cannot run, marks them with an error and exits 1", async () => {
@@ -74,7 +92,10 @@ describe("optlab replay", () => {
     ]);
     expect(replayed.cases[0].params).toBeUndefined();
     expect(replayed.cases[3].params).toEqual(good.params);
-    expect(err.join("")).toBe('replayed 1 of 4 cases; 3 could not run (see their "error" field)\n');
+    expect(err.join("")).toBe(
+      'replayed 1 of 4 cases; 3 could not run (see their "error" field)\n' +
+        "matched the reference in 1 of 1 cases within 1e-9·|ref| + 1e-12 (worst 0.0 of the tolerance)\n",
+    );
   });
 
   it("names a missing or malformed input file in one line and exits 2", async () => {

@@ -1,4 +1,4 @@
-import { type GoldenCase, type GoldenDocument, replayDocument } from "../lab/index.js";
+import { type GoldenCase, type GoldenDocument, matchReference, replayDocument } from "../lab/index.js";
 import { InputRangeError, InputTypeError, show } from "../util/errors.js";
 import { prepareOutputFile, READ_BUDGETS, readJsonFile, writeFileAtomic } from "../util/files.js";
 import { parseCommandArgs } from "./args.js";
@@ -69,7 +69,22 @@ export const replay: Command = async (argv, io) => {
   const path = positionals[0];
   if (values.out !== undefined) prepareOutputFile(values.out);
   const document = checkDocument(path, readJsonFile(path, "golden document", READ_BUDGETS.golden));
-  const { document: replayed, failed } = replayDocument(document);
+  const { document: computed, failed } = replayDocument(document);
+  // Each replayed case says whether optlab matched the numbers it was given (the document's own tolerance).
+  const tolerance = (document.tolerance ?? {}) as { rtol?: number; atol?: number };
+  const rule = { rtol: tolerance.rtol ?? 1e-9, atol: tolerance.atol ?? 1e-12 };
+  const differs: string[] = [];
+  let compared = 0;
+  let worst = 0;
+  const cases = computed.cases.map((testCase, i) => {
+    const match = matchReference(document.cases[i], testCase, rule);
+    if (match === null) return testCase;
+    compared++;
+    worst = Math.max(worst, match.worst);
+    if (!match.matched) differs.push(String(testCase.id));
+    return { ...testCase, match: { matched: match.matched, worstOfTolerance: match.worst } };
+  });
+  const replayed = { ...computed, cases };
   const text = `${JSON.stringify(replayed)}\n`;
   if (values.out === undefined) io.stdout(text);
   else writeFileAtomic(values.out, text);
@@ -77,5 +92,9 @@ export const replay: Command = async (argv, io) => {
   io.stderr(
     `replayed ${total - failed} of ${total} cases${failed > 0 ? `; ${failed} could not run (see their "error" field)` : ""}\n`,
   );
-  return failed > 0 ? 1 : 0;
+  if (compared > 0)
+    io.stderr(
+      `matched the reference in ${compared - differs.length} of ${compared} cases within ${rule.rtol}·|ref| + ${rule.atol} (worst ${worst.toPrecision(2)} of the tolerance)${differs.length > 0 ? `; differ: ${differs.slice(0, 5).join(", ")}${differs.length > 5 ? ", …" : ""}` : ""}\n`,
+    );
+  return failed > 0 || differs.length > 0 ? 1 : 0;
 };

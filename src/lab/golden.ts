@@ -299,3 +299,48 @@ export function replayDocument(document: GoldenDocument): { document: GoldenDocu
   });
   return { document: { ...document, cases }, failed };
 }
+
+/** How a replayed case compares with the reference numbers it was replayed from. */
+export interface CaseMatch {
+  /** The fields compared (the case's `checked`, or params and loss for v1 documents). */
+  readonly fields: readonly string[];
+  /** The worst |optlab − reference| / (rtol·|reference| + atol) over every number compared; ≤ 1 matches. */
+  readonly worst: number;
+  readonly matched: boolean;
+}
+
+function flatNumbers(value: unknown, out: number[] = []): number[] {
+  if (typeof value === "number") out.push(value);
+  else if (value === null) out.push(Number.NaN);
+  else if (Array.isArray(value)) for (const v of value) flatNumbers(v, out);
+  return out;
+}
+
+/**
+ * Compares a replayed case with the reference case it came from, field by field, with the document's tolerance
+ * rule |a − e| ≤ rtol·|e| + atol. Null when the reference holds no numbers to compare (nothing to match).
+ */
+export function matchReference(
+  reference: GoldenCase,
+  replayed: GoldenCase,
+  tolerance: { rtol: number; atol: number } = { rtol: 1e-9, atol: 1e-12 },
+): CaseMatch | null {
+  const fields = (Array.isArray(reference.checked) ? reference.checked : ["params", "loss"]).filter(
+    (field) => reference[field] !== undefined && reference[field] !== null,
+  );
+  if (fields.length === 0 || replayed.error !== undefined) return null;
+  let worst = 0;
+  for (const field of fields) {
+    const expected = flatNumbers(reference[field]);
+    const actual = flatNumbers(replayed[field]);
+    if (actual.length !== expected.length) return { fields, worst: Number.POSITIVE_INFINITY, matched: false };
+    for (let i = 0; i < expected.length; i++) {
+      const e = expected[i];
+      const a = actual[i];
+      if (Number.isNaN(e) && Number.isNaN(a)) continue;
+      const ratio = Math.abs(a - e) / (tolerance.rtol * Math.abs(e) + tolerance.atol);
+      worst = Number.isNaN(ratio) ? Number.POSITIVE_INFINITY : Math.max(worst, ratio);
+    }
+  }
+  return { fields, worst, matched: worst <= 1 };
+}
