@@ -1,20 +1,17 @@
-import { describe } from "vitest";
-import { chromiumPath } from "../src/run/index.js";
+import { CHROMIUM_ARGS, chromiumPath } from "../src/run/index.js";
 
 /**
  * The browser tests need Debian's `chromium` (driven by playwright-core). Where it is missing they are skipped with
- * a one-line hint — unless OPTLAB_REQUIRE_CHROMIUM=1 (set by .ci/run, which installs it), where a missing browser
- * fails the suite instead of skipping it.
+ * a one-line install hint — unless OPTLAB_REQUIRE_CHROMIUM=1 (set by .ci/run, which installs it), where a missing
+ * browser fails the suite instead.
  */
-export const CHROMIUM = chromiumPath();
+const found = chromiumPath();
+if (found === null && process.env.OPTLAB_REQUIRE_CHROMIUM === "1")
+  throw new Error("OPTLAB_REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing: apt-get install chromium");
+if (found === null)
+  console.warn("browser tests skipped: no Chromium here (apt-get install chromium to run them)");
 
-export function describeWithChromium(name: string, body: () => void): void {
-  if (CHROMIUM === null && process.env.OPTLAB_REQUIRE_CHROMIUM === "1")
-    throw new Error("OPTLAB_REQUIRE_CHROMIUM=1 but /usr/bin/chromium is missing: apt-get install chromium");
-  if (CHROMIUM === null) {
-    console.warn(`${name}: skipped — no Chromium here (apt-get install chromium to run the browser tests)`);
-    describe.skip(name, body);
-    return;
-  }
-  describe(name, body);
-}
+/** True where the browser tests cannot run (use with `describe.skipIf` and an early return in hooks). */
+export const NO_CHROMIUM = found === null;
+export const CHROMIUM = found ?? "/usr/bin/chromium";
+export { CHROMIUM_ARGS };

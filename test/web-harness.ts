@@ -10,18 +10,9 @@ import { join, resolve } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { startStaticServer } from "../src/cli/serve.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "./browser-env.js";
 
-export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+export { CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM } from "./browser-env.js";
 
 export interface Harness {
   readonly folder: string;

@@ -58,7 +58,7 @@ describe("the playground's URL state", () => {
     expect(state.view).toBe("map");
     expect(state.cursor).toBe(0);
     expect(state.stabilityOf).toBe(DEFAULT_STATE.optimizers.length - 1);
-    expect(warnings).toEqual(["URL: view must be one of map, surface, stability, mnist; using map"]);
+    expect(warnings).toEqual(["URL: view must be one of map, grid, surface, stability, mnist; using map"]);
   });
 
   test("bad parts become defaults with a one-line warning each, and decoding never throws", () => {

@@ -13,18 +13,8 @@ import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startStaticServer } from "../src/cli/serve.js";
 import { parseExperiment } from "../src/lab/experiment.js";
+import { CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM } from "./browser-env.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const SCREENSHOTS = process.env.OPTLAB_SCREENSHOTS;
 
 interface RunSummary {
@@ -107,6 +97,7 @@ async function shoot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  if (NO_CHROMIUM) return;
   folder = mkdtempSync(join(tmpdir(), "optlab-web-"));
   const site = join(folder, "site");
   await build({
@@ -133,7 +124,7 @@ afterAll(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-describe("the playground in a headless browser", () => {
+describe.skipIf(NO_CHROMIUM)("the playground in a headless browser", () => {
   test("the page loads with no console errors and draws the seed's four optimizers", async () => {
     const s = await summary();
     expect(s.landscape).toBe("quadratic");
