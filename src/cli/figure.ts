@@ -14,8 +14,9 @@ import { prepareOutputFolder } from "../util/files.js";
 import { checkExperimentSpecKeys } from "../util/spec-keys.js";
 import { joinNegativeValues, numberList, parseCommandArgs } from "./args.js";
 import type { CliIO } from "./io.js";
+import { MNIST_LANDSCAPE_USAGE, mnistLandscape } from "./mnist-landscape.js";
 
-export const FIGURE_USAGE = `usage: optlab figure KIND [options]
+export const FIGURE_USAGE = `usage: optlab figure KIND [options]   (and optlab figure mnist-landscape [options], below)
   KIND              ${FIGURE_KINDS.join(" | ")}
   --function F      landscape id or formula in x and y (default quadratic)
   --start x,y       start point (default: the landscape's)
@@ -137,10 +138,14 @@ export function experimentFromFlags(argv: string[]): { experiment: Experiment; o
   return { experiment: parseExperiment(document, ""), out: values.out ?? "out" };
 }
 
+/** The figure command's whole help: the experiment kinds and the network's loss landscape. */
+export const FIGURE_HELP = `${FIGURE_USAGE}\n\n${MNIST_LANDSCAPE_USAGE}`;
+
 /** `optlab figure KIND …`: one figure from flags. */
 export async function figure(argv: string[], io: CliIO): Promise<number> {
+  if (argv[0] === "mnist-landscape") return mnistLandscape(argv.slice(1), io);
   if (argv.includes("--help") || argv.includes("-h")) {
-    io.stdout(`${FIGURE_USAGE}\n`);
+    io.stdout(`${FIGURE_HELP}\n`);
     return 0;
   }
   const { experiment, out } = experimentFromFlags(argv);

@@ -18,7 +18,7 @@ const commands: Record<string, CommandEntry> = {
   },
   figure: {
     summary: "one figure: optlab figure KIND --function F --optimizer SPEC … --out DIR (--help for more)",
-    usage: async () => (await import("./figure.js")).FIGURE_USAGE,
+    usage: async () => (await import("./figure.js")).FIGURE_HELP,
     load: async () => (await import("./figure.js")).figure,
   },
   experiment: {

@@ -10,6 +10,7 @@ export * from "./engines.js";
 export * from "./environment.js";
 export * from "./experiments.js";
 export * from "./idx-files.js";
+export * from "./landscape-slice.js";
 export * from "./mnist.js";
 export { shareData, trainPairedInWorkers, workerScriptPath } from "./mnist-parallel.js";
 export * from "./pool.js";
