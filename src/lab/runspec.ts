@@ -1,7 +1,6 @@
 import type { DataSplit, ImageSet } from "../data/types.js";
 import type { BatchEngineFactory } from "../nn/engine.js";
-import { BOOK_NETWORK, type NetworkConfig } from "../nn/layout.js";
-import { networkLayout } from "../nn/layout.js";
+import { BOOK_NETWORK, type NetworkConfig, networkLayout } from "../nn/layout.js";
 import { parseGroupsSpec } from "../optim/groups.js";
 import { createOptimizer } from "../optim/index.js";
 import type { ScheduleSpec } from "../optim/schedules/index.js";

@@ -220,7 +220,7 @@ function headline(run: ExperimentRun, fallback: string): string {
 
 /** ‖x_k − x'_k‖ per step for each pair of runs (the paths may coincide to the eye). */
 function pairGapPanel(run: ExperimentRun, document: Document): Panel {
-  const series = (run.experiment.pairs ?? []).map(([a, b], i) => {
+  const series = (run.experiment.pairs ?? []).map(([a, b]) => {
     const p = run.runs[a].points;
     const q = run.runs[b].points;
     const n = Math.min(p.length, q.length);
