@@ -325,8 +325,12 @@ export function matchReference(
   replayed: GoldenCase,
   tolerance: { rtol: number; atol: number } = { rtol: 1e-9, atol: 1e-12 },
 ): CaseMatch | null {
-  const fields = (Array.isArray(reference.checked) ? reference.checked : ["params", "loss"]).filter(
-    (field) => reference[field] !== undefined && reference[field] !== null,
+  if (reference === null || typeof reference !== "object" || Array.isArray(reference)) return null;
+  if (replayed === null || typeof replayed !== "object") return null;
+  const named: unknown[] = Array.isArray(reference.checked) ? reference.checked : ["params", "loss"];
+  const fields = named.filter(
+    (field): field is string =>
+      typeof field === "string" && reference[field] !== undefined && reference[field] !== null,
   );
   if (fields.length === 0 || replayed.error !== undefined) return null;
   let worst = 0;
