@@ -1,4 +1,4 @@
-import type { MedianRangeOf } from "../lab/index.js";
+import { type MedianRangeOf, medianRangeOf } from "../lab/index.js";
 import { type Claim, ClaimBook, MIN_SEEDS_TO_RANK } from "./rules.js";
 
 /**
@@ -161,13 +161,9 @@ export function medianRangeText(r: MedianRangeOf, scale = 1, digits = 3): string
   return `${num(r.median * scale, digits)} [${num(r.min * scale, digits)}–${num(r.max * scale, digits)}]`;
 }
 
+/** The per-optimizer statistic over seeds, on the finite values (a diverged seed is reported as diverged). */
 function medianRange(sample: readonly number[]): MedianRangeOf {
-  const finite = sample.filter(Number.isFinite).sort((a, b) => a - b);
-  const n = finite.length;
-  if (n === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, n };
-  const mid = n >> 1;
-  const median = n % 2 === 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
-  return { median, min: finite[0], max: finite[n - 1], n };
+  return medianRangeOf(sample.filter(Number.isFinite));
 }
 
 /** Records a trajectory's numbers under `runs.<key>` and returns the key. */
