@@ -1,10 +1,10 @@
-import type { FloatArray, Optimizer, OptimizerState } from "../optim/types.js";
+import type { FloatArray, OptimizerState } from "../optim/types.js";
 import { InputRangeError } from "../util/errors.js";
 import { type ConvNetConfig, type ConvNetLayout, convNetLayout, convStageSummary } from "./conv-layout.js";
 import { convInitialParameters, SimpleConvNet } from "./conv-network.js";
-import type { BatchEngine } from "./engine.js";
+import type { BatchEngine, StepPathCount } from "./engine.js";
+import { ACCELERATED_STATE_ARRAYS, accelerateInMemory } from "./kernels/accelerate.js";
 import { instantiateKernels, KernelArena, type KernelExports } from "./kernels/wasm-kernels.js";
-import { simdStep } from "./kernels/wasm-optimizers.js";
 import { RandomStream, SeededRandom } from "./random.js";
 import { type CrossEntropy, softmaxCrossEntropy } from "./reference-kernels.js";
 
@@ -145,9 +145,6 @@ export type ConvBatchEngineFactory = (
   maxBatch: number,
 ) => ConvBatchEngine;
 
-/** Optimizer state floats reserved per network in kernel memory (Adam needs 2 arrays, AMSGrad 3). */
-const STATE_ARRAYS_PER_NETWORK = 3;
-
 /** The plain TypeScript conv engine: one float32 `SimpleConvNet` per copy (the reference, slow). */
 export const createConvReferenceEngine: ConvBatchEngineFactory = (net, networks, maxBatch) => {
   const layout = convNetLayout(net);
@@ -245,9 +242,10 @@ export function createConvEngineFactory(
       dHidden: arena.floats(maxBatch * hidden),
       scores: arena.floats(maxBatch * classes),
       dScores: arena.floats(maxBatch * classes),
-      statePool: arena.floats(STATE_ARRAYS_PER_NETWORK * P),
+      statePool: arena.floats(ACCELERATED_STATE_ARRAYS * P),
     }));
     arena.commit();
+    const paths: StepPathCount[][] = nets.map(() => []);
 
     const ptr = (array: FloatArray | Int32Array) => array.byteOffset;
     const at = (array: Float32Array, slot: { offset: number }) => array.byteOffset + 4 * slot.offset;
@@ -570,58 +568,14 @@ export function createConvEngineFactory(
         return softmax(k, m, null);
       },
       accelerate(k, optimizer) {
-        return accelerateInMemory(kernels, nets[k].statePool(), P, optimizer);
+        const counts: StepPathCount[] = [];
+        paths[k] = counts;
+        // No Muon scratch: the conv network's parameters are not given to Muon by role (it steps on the plain loop).
+        return accelerateInMemory(kernels, nets[k].statePool(), new Float32Array(0), P, optimizer, counts);
       },
+      stepPaths: (k) => paths[k],
     };
     return engine;
-  };
-}
-
-/**
- * The optimizer stepping with the SIMD kernels over state kept in kernel memory (the MLP engine's rule):
- * same formulas and state fields; falls back to the plain step for anything else.
- */
-function accelerateInMemory(
-  kernels: KernelExports,
-  pool: Float32Array,
-  size: number,
-  optimizer: Optimizer,
-): Optimizer {
-  const fast = simdStep(kernels, optimizer);
-  if (fast === null) return optimizer;
-  const relocatedStates = new WeakSet<OptimizerState>();
-  const inMemory = (array: FloatArray) =>
-    array instanceof Float32Array && array.buffer === kernels.memory.buffer;
-  return {
-    id: optimizer.id,
-    hp: optimizer.hp,
-    meta: optimizer.meta,
-    init(n, dtype) {
-      const state = optimizer.init(n, dtype);
-      if (dtype !== "float32" || n !== size) return state;
-      let used = 0;
-      const relocated: OptimizerState = {};
-      for (const [key, value] of Object.entries(state)) {
-        if (typeof value === "number") {
-          relocated[key] = value;
-        } else {
-          if (!(value instanceof Float32Array) || used + value.length > pool.length) return state;
-          const view = pool.subarray(used, used + value.length);
-          view.set(value);
-          used += value.length;
-          relocated[key] = view;
-        }
-      }
-      relocatedStates.add(relocated);
-      return relocated;
-    },
-    step(params, grads, state) {
-      if (relocatedStates.has(state) && inMemory(params) && inMemory(grads)) {
-        fast(params as Float32Array, grads as Float32Array, state);
-      } else {
-        optimizer.step(params, grads, state);
-      }
-    },
   };
 }
 

@@ -33,6 +33,27 @@ export interface BatchEngine {
    * in the engine's memory). Same formulas, same state fields; float32 rounding may differ.
    */
   accelerate?(network: number, optimizer: Optimizer): Optimizer;
+  /**
+   * How the optimizer last given to `accelerate(network, …)` has stepped so far: one entry for the whole buffer
+   * (slot "all"), or one per slot of parameter groups. Empty before `accelerate`.
+   */
+  stepPaths?(network: number): readonly StepPathCount[];
+  /**
+   * The network's own initial parameters for a seed, when they are not the MLP's (`initialParameters(config, seed)`
+   * of `init.ts`): the conv engine's He init. `trainPaired` starts every copy from them.
+   */
+  initialParameters?(seed: number): Float64Array;
+}
+
+/** How one part of a network's optimizer stepped: the whole buffer (`slot` "all") or one slot of parameter groups. */
+export interface StepPathCount {
+  readonly slot: string;
+  readonly optimizer: string;
+  /** True when this part has a SIMD step (it takes it whenever its state and arrays are in kernel memory). */
+  readonly hasSimdStep: boolean;
+  /** Steps taken on the SIMD path and on the plain loop. */
+  simd: number;
+  plain: number;
 }
 
 /** Makes an engine of `networks` copies for batches of up to `maxBatch` rows. */

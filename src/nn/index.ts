@@ -20,9 +20,14 @@ export {
   maxPoolForward,
   SimpleConvNet,
 } from "./conv-network.js";
-export type { BatchEngine, BatchEngineFactory } from "./engine.js";
+export type { BatchEngine, BatchEngineFactory, StepPathCount } from "./engine.js";
 export * from "./engine-choice.js";
 export { initialParameters } from "./init.js";
+export {
+  ACCELERATED_STATE_ARRAYS,
+  acceleratedScratchFloats,
+  acceleratedStateFloats,
+} from "./kernels/accelerate.js";
 export {
   compileKernels,
   compileKernelsAsync,

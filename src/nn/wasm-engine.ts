@@ -1,14 +1,14 @@
-import type { FloatArray, Optimizer, OptimizerState } from "../optim/types.js";
+import type { FloatArray } from "../optim/types.js";
 import { InputRangeError } from "../util/errors.js";
-import type { BatchEngine, BatchEngineFactory } from "./engine.js";
+import type { BatchEngine, BatchEngineFactory, StepPathCount } from "./engine.js";
+import {
+  acceleratedScratchFloats,
+  acceleratedStateFloats,
+  accelerateInMemory,
+} from "./kernels/accelerate.js";
 import { instantiateKernels, KernelArena } from "./kernels/wasm-kernels.js";
-import { simdStep } from "./kernels/wasm-optimizers.js";
 import { networkLayout } from "./layout.js";
 import type { CrossEntropy } from "./reference-kernels.js";
-
-/** Optimizer state floats reserved per network in kernel memory, in parameter-sized arrays (Adam needs 2, AMSGrad 3,
- * Adan, Prodigy and Schedule-Free AdamW 4, Cautious(Schedule-Free AdamW) 5). */
-const STATE_ARRAYS_PER_NETWORK = 6;
 
 /**
  * The fast engine: the book's network on WebAssembly SIMD kernels (float32), every buffer in the
@@ -47,8 +47,11 @@ export function createWasmEngineFactory(module: WebAssembly.Module): BatchEngine
       grads: arena.floats(P),
       activations: layers.map((layer) => arena.floats(maxBatch * layer.fanOut)),
       deltas: layers.map((layer) => arena.floats(maxBatch * layer.fanOut)),
-      statePool: arena.floats(STATE_ARRAYS_PER_NETWORK * P),
+      statePool: arena.floats(acceleratedStateFloats(layout)),
     }));
+    // The float32 Muon step's scratch, for the largest matrix parameter groups may give it; shared by the networks.
+    const scratch = arena.floats(acceleratedScratchFloats(layout));
+    const paths: StepPathCount[][] = nets.map(() => []);
     arena.commit();
 
     const ptr = (array: FloatArray | Int32Array) => array.byteOffset;
@@ -258,51 +261,11 @@ export function createWasmEngineFactory(module: WebAssembly.Module): BatchEngine
         return softmax(forward(k, m), m, null);
       },
       accelerate(k, optimizer) {
-        const fast = simdStep(kernels, optimizer);
-        if (fast === null) return optimizer;
-        const pool = nets[k].statePool();
-        const relocatedStates = new WeakSet<OptimizerState>();
-        const inMemory = (array: FloatArray) =>
-          array instanceof Float32Array && array.buffer === kernels.memory.buffer;
-        const accelerated: Optimizer = {
-          id: optimizer.id,
-          hp: optimizer.hp,
-          meta: optimizer.meta,
-          init(n, dtype) {
-            const state = optimizer.init(n, dtype);
-            if (dtype !== "float32" || n !== P) return state;
-            let used = 0;
-            const relocated: OptimizerState = {};
-            for (const [key, value] of Object.entries(state)) {
-              if (typeof value === "number") {
-                relocated[key] = value;
-              } else {
-                if (!(value instanceof Float32Array) || used + value.length > pool.length) return state;
-                const view = pool.subarray(used, used + value.length);
-                view.set(value);
-                used += value.length;
-                relocated[key] = view;
-              }
-            }
-            relocatedStates.add(relocated);
-            return relocated;
-          },
-          step(params, grads, state) {
-            if (relocatedStates.has(state) && inMemory(params) && inMemory(grads)) {
-              fast(params as Float32Array, grads as Float32Array, state);
-            } else {
-              optimizer.step(params, grads, state);
-            }
-          },
-        };
-        // Schedule-Free's x and ASGD's average are where the loss is evaluated: the plain loop computes them.
-        const evaluationPoint = optimizer.evaluationPoint;
-        if (evaluationPoint !== undefined) {
-          accelerated.evaluationPoint = (params, state, out) =>
-            evaluationPoint.call(optimizer, params, state, out);
-        }
-        return accelerated;
+        const counts: StepPathCount[] = [];
+        paths[k] = counts;
+        return accelerateInMemory(kernels, nets[k].statePool(), scratch(), P, optimizer, counts);
       },
+      stepPaths: (k) => paths[k],
     };
     return engine;
   };

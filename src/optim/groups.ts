@@ -191,8 +191,23 @@ function twice(role: string, first: number, second: number): InputRangeError {
 /** Optimizers defined for 2-D parameters only (given a vector they would treat it as a 1×n matrix). */
 const MATRIX_ONLY = new Set(["muon", "optax-muon"]);
 
+/**
+ * The composite `parameterGroups` returns: an `Optimizer` over the whole buffer that also shows its parts, so an
+ * engine can step each slot through a faster step of the same optimizer (`nn/kernels/accelerate.ts`) by building the
+ * same composite from wrapped parts: same fields, same arithmetic per slot.
+ */
+export interface ParameterGroupsOptimizer extends Optimizer {
+  readonly id: "groups";
+  readonly parts: readonly GroupAssignment[];
+}
+
+/** True for the composite of `parameterGroups`. */
+export function isParameterGroups(optimizer: Optimizer): optimizer is ParameterGroupsOptimizer {
+  return optimizer.id === groupsMeta.id && Array.isArray((optimizer as { parts?: unknown }).parts);
+}
+
 /** A composite optimizer from slots and one optimizer per slot (made by the caller: see `network-optimizer.ts`). */
-export function parameterGroups(parts: readonly GroupAssignment[], n: number): Optimizer {
+export function parameterGroups(parts: readonly GroupAssignment[], n: number): ParameterGroupsOptimizer {
   checkSlots(parts, n);
   for (const { slot, optimizer } of parts) {
     if (MATRIX_ONLY.has(optimizer.id) && slot.shape.length !== 2) {
@@ -278,10 +293,11 @@ export function parameterGroups(parts: readonly GroupAssignment[], n: number): O
     return sub;
   }
 
-  const composite: Optimizer = {
-    id: groupsMeta.id,
+  const composite: ParameterGroupsOptimizer = {
+    id: "groups",
     hp: {},
     meta: groupsMeta,
+    parts: [...parts],
     init(size: number, dtype?: DType) {
       if (size !== n) {
         throw new InputRangeError(`groups: made for a buffer of ${n} numbers, asked for ${size}`);

@@ -1,10 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import {
+  ACCELERATED_STATE_ARRAYS,
+  acceleratedScratchFloats,
   compileKernels,
   type EngineChoice,
   type EngineName,
   type NetworkConfig,
+  networkLayout,
   selectEngine,
 } from "../nn/index.js";
 import { InputRangeError } from "../util/errors.js";
@@ -79,14 +82,18 @@ export function chooseEngine(name: EngineName, config: Pick<NetworkConfig, "acti
 /**
  * Most bytes the training buffers of one run may take. The WebAssembly kernels address at most 4 GiB (wasm32)
  * and Node's default old-space heap is about 2–4 GiB; 2 GiB leaves room beside them for the data set and the
- * journal. The book's network (≈ 0.1 M parameters) × 6 optimizers needs ≈ 15 MB, so this is 100× the default.
+ * journal. The book's network (≈ 0.1 M parameters) × 6 optimizers needs ≈ 28 MB in the kernels, so this is about 75× the default.
  */
 export const TRAINING_MEMORY_BUDGET = 2 * 1024 ** 3;
 
 /**
  * Estimated bytes of `networks` networks of `config` trained with batches of `batch` (float32 in the kernels,
- * float64 in the reference engine): per network params, grads and up to 3 optimizer state arrays, activations
- * and deltas for a batch; shared, the batch in dense and two sparse forms and one transposed weight matrix.
+ * float64 in the reference engine): per network params, grads and the optimizer state pool the wasm engine reserves
+ * (ACCELERATED_STATE_ARRAYS parameter-sized arrays: the most any optimizer with a SIMD step keeps, alone, wrapped in
+ * cautious or in parameter groups), activations and deltas for a batch; shared, the batch in dense and two sparse
+ * forms, one transposed weight matrix and the float32 Muon step's scratch for the largest matrix. Optimizers without
+ * a SIMD step that keep per-matrix preconditioners (SOAP's L, R and their bases, Shampoo-like methods) hold more than
+ * the pool, in the JavaScript heap, on top of this.
  */
 export function trainingBytes(config: NetworkConfig, networks: number, batch: number, kind: string): number {
   const sizes = [config.inputSize, ...config.hiddenSizes, config.outputSize];
@@ -98,9 +105,10 @@ export function trainingBytes(config: NetworkConfig, networks: number, batch: nu
     largestLayer = Math.max(largestLayer, sizes[l - 1] * sizes[l]);
     units += sizes[l];
   }
-  const floats =
-    networks * (5 * parameters + 2 * batch * units) + 6 * batch * config.inputSize + largestLayer;
-  return floats * (kind.startsWith("wasm") ? 4 : 8);
+  const perNetwork = (2 + ACCELERATED_STATE_ARRAYS) * parameters + 2 * batch * units;
+  const shared =
+    6 * batch * config.inputSize + largestLayer + acceleratedScratchFloats(networkLayout(config));
+  return (networks * perNetwork + shared) * (kind.startsWith("wasm") ? 4 : 8);
 }
 
 /** Refuses, in one line naming the budget, a training run whose buffers would not fit (`--hidden 1e5,1e5`). */

@@ -14,7 +14,8 @@ export function muonScratchFloats(rows: number, cols: number): number {
  * combinations are generated element-wise kernels, the three products per iteration (A = X·Xᵀ, A·A, B·X) are
  * gemm_nn, with Xᵀ made by the transpose kernel. `scratch` must hold muonScratchFloats(rows, cols) floats and,
  * like the parameters, gradients and state, live in the kernels' memory. The engine's flat parameter buffer is
- * no matrix, so this step serves the benchmarks; `null` for any other optimizer.
+ * no matrix: the engines step Muon's matrix slots of parameter groups with it (accelerate.ts), and the benchmarks
+ * time it; `null` for any other optimizer.
  */
 export function muonSimdStep(
   kernels: KernelExports,

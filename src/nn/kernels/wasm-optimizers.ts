@@ -16,7 +16,8 @@ export const NO_SIMD_STEP: Readonly<Record<string, string>> = {
   lbfgs: "closure-based: a step evaluates the objective several times (line search); no elementwise update",
   muon:
     "matrix method: Newton–Schulz orthogonalisation of the momentum matrix (GEMMs); its float32 step on the " +
-    "kernels' GEMMs is muonSimdStep (wasm-muon.ts), which needs scratch memory and a matrix, not the engine's flat buffer",
+    "kernels' GEMMs is muonSimdStep (wasm-muon.ts), which needs scratch memory and a matrix, not the engine's flat " +
+    "buffer: the engines step it on each matrix slot of parameter groups (kernels/accelerate.ts)",
   "optax-muon":
     "matrix method: Newton–Schulz orthogonalisation of the momentum matrix (GEMMs), not elementwise",
   soap: "matrix method: eigenbases of per-matrix preconditioners (QR / eigendecomposition every f steps)",
