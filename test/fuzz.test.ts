@@ -414,7 +414,20 @@ describe("fuzzing formulas and URL states", () => {
   const search = fc
     .array(
       fc.tuple(
-        fc.constantFrom("f", "start", "steps", "o", "w", "view", "cursor", "arrows", "internals", "x", ""),
+        fc.constantFrom(
+          "f",
+          "start",
+          "steps",
+          "o",
+          "sch",
+          "w",
+          "view",
+          "cursor",
+          "arrows",
+          "internals",
+          "x",
+          "",
+        ),
         urlValue,
       ),
       {

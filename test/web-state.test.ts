@@ -5,8 +5,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
-import { parseExperiment } from "../src/lab/experiment.js";
+import { parseExperiment, runOptimizer } from "../src/lab/experiment.js";
 import { getLandscape } from "../src/landscapes/index.js";
+import type { Optimizer } from "../src/optim/index.js";
+import { internalsAt, Simulation } from "../web/src/compute.js";
 import { contourSegments, quantileLevels, rankOf } from "../web/src/landscape-grid.js";
 import {
   DEFAULT_STATE,
@@ -16,7 +18,10 @@ import {
   MAX_LABEL_LENGTH,
   MAX_OPTIMIZERS,
   MAX_STEPS,
+  type OptimizerEntry,
   type PlaygroundState,
+  type ScheduleEntry,
+  scheduleText,
   specOf,
   stateFromExperiment,
 } from "../web/src/state.js";
@@ -104,7 +109,206 @@ describe("the playground's URL state", () => {
   });
 });
 
+describe("the playground's schedules in the URL", () => {
+  const withSchedules: PlaygroundState = {
+    ...DEFAULT_STATE,
+    steps: 40,
+    cursor: 40,
+    optimizers: [
+      { id: "sgd", hp: { lr: 0.95 }, label: "" },
+      {
+        id: "adam",
+        hp: { lr: 0.3 },
+        label: "warm @ start",
+        schedule: { id: "warmup-cosine", options: { warmupSteps: 10 } },
+      },
+      {
+        id: "momentum",
+        hp: {},
+        label: "",
+        schedule: { id: "multistep-lr", options: { milestones: [10, 20], gamma: 0.5 } },
+      },
+      {
+        id: "adagrad",
+        hp: {},
+        label: "",
+        schedule: {
+          id: "piecewise-constant",
+          options: {
+            boundariesAndScales: [
+              [5, 0.5],
+              [20, 0.1],
+            ],
+          },
+        },
+      },
+      {
+        id: "rmsprop",
+        hp: {},
+        label: "",
+        schedule: { id: "reduce-on-plateau", options: { mode: "max", patience: 2 } },
+      },
+      {
+        id: "adamw",
+        hp: {},
+        label: "",
+        schedule: { id: "wsd", options: { stableSteps: 20, decaySteps: 10, cooldown: "1-sqrt" } },
+      },
+      {
+        id: "muon",
+        hp: {},
+        label: "",
+        schedule: {
+          id: "join",
+          options: {
+            schedules: [
+              { id: "constant", options: { value: 0.1 } },
+              { id: "constant", options: { value: 0.01 } },
+            ],
+            boundaries: [15],
+          },
+        },
+      },
+    ],
+  };
+
+  test("every card's schedule survives encode → decode, the CLI's text form where it can and JSON where it nests", () => {
+    const query = encodeState(withSchedules);
+    const { state: back, warnings } = decodeState(query);
+    expect(warnings).toEqual([]);
+    expect(back).toEqual(withSchedules);
+    const sch = new URLSearchParams(query).getAll("sch");
+    expect(sch.slice(0, 5)).toEqual([
+      "",
+      "warmup-cosine:warmupSteps=10",
+      "multistep-lr:milestones=[10,20],gamma=0.5",
+      "piecewise-constant:boundariesAndScales=[[5,0.5],[20,0.1]]",
+      "reduce-on-plateau:mode=max,patience=2",
+    ]);
+    expect(JSON.parse(sch[6])).toEqual({
+      id: "join",
+      options: withSchedules.optimizers[6].schedule?.options,
+    });
+  });
+
+  test('without any schedule there is no sch= at all, and "constant" without options is no schedule', () => {
+    expect(encodeState(DEFAULT_STATE)).not.toMatch(/sch=/);
+    const { state, warnings } = decodeState("?o=sgd&o=adam&sch=constant&sch=constant:value=0.1");
+    expect(warnings).toEqual([]);
+    expect(state.optimizers[0].schedule).toBeUndefined();
+    expect(state.optimizers[1].schedule).toEqual({ id: "constant", options: { value: 0.1 } });
+  });
+
+  test("foreign spellings are read as optlab's (torch's CosineAnnealingLR with T_max)", () => {
+    const { state } = decodeState("?o=sgd&sch=CosineAnnealingLR:T_max=20");
+    expect(state.optimizers[0].schedule).toEqual({ id: "cosine-annealing-lr", options: { tMax: 20 } });
+  });
+
+  test("a bad schedule is one warning naming the field and the card, with the library's message; the rest is kept", () => {
+    const { state, warnings } = decodeState(
+      "?steps=50&o=sgd:lr=0.5&o=adam:lr=0.2@mine&o=momentum&sch=&sch=warmup-cosine:warmupSteps=-1&sch=warmup-cosin",
+    );
+    expect(warnings).toEqual([
+      "URL: sch (the schedule of optimizer 2, adam) ignored, using a constant lr: warmup-cosine: warmupSteps must be a whole number >= 0, got -1",
+      expect.stringMatching(
+        /^URL: sch \(the schedule of optimizer 3, momentum\) ignored, using a constant lr: unknown schedule "warmup-cosin"; did you mean "warmup-cosine"\?/,
+      ),
+    ]);
+    expect(state.steps).toBe(50);
+    expect(state.optimizers).toEqual([
+      { id: "sgd", hp: { lr: 0.5 }, label: "" },
+      { id: "adam", hp: { lr: 0.2 }, label: "mine" },
+      { id: "momentum", hp: {}, label: "" },
+    ]);
+  });
+
+  test("a schedule is checked against the run: warmup longer than the run is refused, not drawn", () => {
+    const { state, warnings } = decodeState("?steps=10&o=adam&sch=warmup-cosine:warmupSteps=20");
+    expect(state.optimizers[0].schedule).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^URL: sch \(the schedule of optimizer 1, adam\) ignored, using a constant lr: warmup-cosine: /,
+    );
+  });
+
+  test("the trajectory under a card's schedule is the CLI's: runOptimizer with the same spec gives the same iterates and lr", () => {
+    const landscape = getLandscape("quadratic");
+    const entry = withSchedules.optimizers[1];
+    const [run] = new Simulation().run(landscape, [-7, 2], 40, [entry]);
+    const cli = runOptimizer(
+      landscape,
+      specOf(entry),
+      [-7, 2],
+      40,
+      scheduleText(entry.schedule as ScheduleEntry),
+    );
+    expect(run.error).toBeNull();
+    expect(Array.from(run.trajectory?.iterates ?? [])).toEqual(Array.from(cli.trajectory.iterates));
+    expect(Array.from(run.trajectory?.lr ?? [])).toEqual(Array.from(cli.trajectory.lr ?? []));
+    // optax's warmup: 0 at count 0, the peak (the optimizer's lr) at count 10.
+    expect(run.trajectory?.lr?.[0]).toBe(0);
+    expect(run.trajectory?.lr?.[10]).toBe(0.3);
+    // The same run without the schedule ends elsewhere.
+    const [plain] = new Simulation().run(landscape, [-7, 2], 40, [{ ...entry, schedule: undefined }]);
+    expect(plain.trajectory?.lr).toBeNull();
+    expect(Array.from(plain.trajectory?.iterates ?? [])).not.toEqual(Array.from(cli.trajectory.iterates));
+  });
+
+  test("ReduceLROnPlateau runs on f, as the lab's 2-D runs do, and the internals replay the schedule step for step", () => {
+    const landscape = getLandscape("rosenbrock");
+    const entry: OptimizerEntry = {
+      id: "sgd",
+      hp: { lr: 0.001 },
+      label: "",
+      schedule: { id: "reduce-on-plateau", options: { patience: 1, factor: 0.5, threshold: 0.5 } },
+    };
+    const [run] = new Simulation().run(landscape, [-1.5, 2], 30, [entry]);
+    const lr = Array.from(run.trajectory?.lr ?? []);
+    expect(run.schedule?.needsMetric).toBe(true);
+    expect(Math.min(...lr)).toBeLessThan(0.001);
+    for (const k of [0, 7, 29]) {
+      const inside = internalsAt(landscape, run.optimizer as Optimizer, [-1.5, 2], k, run.schedule);
+      const t = run.trajectory as NonNullable<typeof run.trajectory>;
+      expect(inside?.point).toEqual([t.iterates[2 * k], t.iterates[2 * k + 1]]);
+      expect(inside?.scalars.find((s) => s.name === "lr")?.value).toBe(lr[k]);
+    }
+  });
+
+  test("Muon's card note is the settings line's: (x, y) as a 1×2 matrix", () => {
+    const landscape = getLandscape("quadratic");
+    const runs = new Simulation().run(landscape, [-7, 2], 5, [
+      { id: "muon", hp: {}, label: "" },
+      { id: "optax-muon", hp: {}, label: "" },
+      { id: "adam", hp: {}, label: "" },
+    ]);
+    expect(runs.map((r) => r.note)).toEqual(["(x, y) as a 1×2 matrix", "(x, y) as a 1×2 matrix", null]);
+    expect(runOptimizer(landscape, "muon", [-7, 2], 5).settings).toContain(`(${runs[0].note})`);
+  });
+});
+
 describe("the playground's experiment files", () => {
+  test("a schedule shared by every card goes into the file's schedule and loads back onto every card", () => {
+    const landscape = getLandscape("quadratic");
+    const schedule = { id: "warmup-cosine", options: { warmupSteps: 5 } };
+    const state: PlaygroundState = {
+      ...DEFAULT_STATE,
+      optimizers: DEFAULT_STATE.optimizers.map((entry) => ({ ...entry, schedule })),
+    };
+    const experiment = experimentOf(state, landscape);
+    expect(experiment.schedule).toBe("warmup-cosine:warmupSteps=5");
+    const { state: back, warnings } = stateFromExperiment(
+      JSON.parse(JSON.stringify(experiment)),
+      "file",
+      DEFAULT_STATE,
+    );
+    expect(warnings).toEqual([]);
+    expect(back.optimizers).toEqual(state.optimizers);
+    const mixed = { ...state, optimizers: [...state.optimizers.slice(1), DEFAULT_STATE.optimizers[0]] };
+    expect(() => experimentOf(mixed, landscape)).toThrow(
+      "experiment file: one schedule drives every optimizer there, and the cards have 2 (warmup-cosine:warmupSteps=5 · constant); give them the same one to export",
+    );
+  });
+
   test("the downloaded file passes the CLI's validator and loads back to the same state", () => {
     const landscape = getLandscape("himmelblau");
     const state = {

@@ -403,6 +403,16 @@ export function shortLabel(optimizer: Optimizer): string {
 /** Optimizers that update 2-D matrices: on a landscape of n coordinates they see one 1×n matrix. */
 const MATRIX_OPTIMIZERS = new Set(["muon", "optax-muon"]);
 
+/**
+ * `(x, y) as a 1×2 matrix` when a matrix-aware optimizer (Muon, optax's Muon) runs on a landscape without a matrix
+ * shape of its own, else null: the settings line's note, which the playground's card shows too.
+ */
+export function matrixNote(optimizerId: string, landscape: Pick<Landscape, "dim">): string | null {
+  if (!MATRIX_OPTIMIZERS.has(optimizerId)) return null;
+  if ((landscape as { shape?: readonly number[] }).shape !== undefined) return null;
+  return `(x, y) as a 1×${landscape.dim} matrix`;
+}
+
 /** What the settings line adds about how the run was made: the 1×2 matrix of Muon, the schedule. */
 function runNotes(
   optimizer: Optimizer,
@@ -410,12 +420,8 @@ function runNotes(
   schedule: string | ScheduleSpec | undefined,
 ): string {
   const notes: string[] = [];
-  if (
-    MATRIX_OPTIMIZERS.has(optimizer.id) &&
-    (landscape as { shape?: readonly number[] }).shape === undefined
-  ) {
-    notes.push(`(x, y) as a 1×${landscape.dim} matrix`);
-  }
+  const matrix = matrixNote(optimizer.id, landscape);
+  if (matrix !== null) notes.push(matrix);
   if (schedule !== undefined) {
     notes.push(`schedule ${typeof schedule === "string" ? schedule.trim() : JSON.stringify(schedule)}`);
   }

@@ -5,18 +5,19 @@
 import {
   createTrajectoryRunner,
   distancesToNearestMinimum,
+  matrixNote,
   type Trajectory,
   type TrajectoryRunner,
 } from "../../src/lab/index.js";
 import type { Landscape } from "../../src/landscapes/index.js";
-import { type Optimizer, optimizerLabel } from "../../src/optim/index.js";
+import { type Optimizer, optimizerLabel, type Schedule } from "../../src/optim/index.js";
 import { optimizerStyles, type SeriesStyle } from "../../src/plot/index.js";
-import { type OptimizerEntry, optimizerOf } from "./state.js";
+import { type OptimizerEntry, optimizerOf, scheduleOf } from "./state.js";
 
 export interface PathRun {
   readonly index: number;
   readonly entry: OptimizerEntry;
-  /** null when the entry's settings are invalid (`error` says why). */
+  /** null when the optimizer's settings are invalid (`error` says why; a refused schedule keeps the optimizer). */
   readonly optimizer: Optimizer | null;
   readonly error: string | null;
   readonly label: string;
@@ -28,6 +29,10 @@ export interface PathRun {
   readonly trajectory: Trajectory | null;
   /** ‖x_k − nearest known minimum‖ per step, or null when the landscape has no known minimum. */
   readonly distance: Float64Array | null;
+  /** The schedule that drove the run (null: a constant lr); its lr per step is `trajectory.lr`. */
+  readonly schedule: Schedule | null;
+  /** How the run was made, as the CLI's settings line says it (Muon: "(x, y) as a 1×2 matrix"), or null. */
+  readonly note: string | null;
 }
 
 /** A style's dash pattern as canvas `setLineDash` numbers. */
@@ -48,27 +53,42 @@ export class Simulation {
     const looks = optimizerStyles(entries.map((entry) => entry.id));
     return entries.map((entry, index) => {
       const style = { color: looks[index].color, dash: dashOf(looks[index]), style: looks[index] };
-      let optimizer: Optimizer;
+      const note = matrixNote(entry.id, landscape);
+      let optimizer: Optimizer | null = null;
+      let schedule: Schedule | null = null;
+      let trajectory: Trajectory;
       try {
         optimizer = optimizerOf(entry);
+        // The schedule is built here (not by the runner) so internals can replay it; the runner's own check of a
+        // built schedule is the same `createSchedule` with the optimizer's lr and the run's steps, as on the CLI.
+        schedule = entry.schedule === undefined ? null : scheduleOf(entry.schedule, optimizer, steps);
+        this.runners[index] ??= createTrajectoryRunner();
+        trajectory = this.runners[index].run({
+          optimizer,
+          landscape,
+          start,
+          steps,
+          schedule: schedule ?? undefined,
+        });
       } catch (error) {
         const text = error instanceof Error ? error.message : String(error);
         return {
           index,
           entry,
-          optimizer: null,
+          optimizer,
           error: text,
           label: entry.label || entry.id,
           ...style,
           trajectory: null,
           distance: null,
+          schedule: null,
+          note,
         };
       }
-      this.runners[index] ??= createTrajectoryRunner();
-      const trajectory = this.runners[index].run({ optimizer, landscape, start, steps });
       const distance = distancesToNearestMinimum(trajectory, landscape.minima);
-      const label = entry.label || optimizerLabel(optimizer);
-      return { index, entry, optimizer, error: null, label, ...style, trajectory, distance };
+      // A generated label names the schedule: two Adams, one with warmup-cosine, read apart in the legend.
+      const label = entry.label || `${optimizerLabel(optimizer)}${schedule ? ` @ ${schedule.id}` : ""}`;
+      return { index, entry, optimizer, error: null, label, ...style, trajectory, distance, schedule, note };
     });
   }
 }
@@ -86,21 +106,32 @@ export interface Internals {
   readonly scalars: readonly { readonly name: string; readonly value: number }[];
 }
 
-/** Replays an optimizer for k steps (≤ 2000 two-coordinate steps: microseconds) and reads its internals. */
+/**
+ * Replays an optimizer for k steps (≤ 2000 two-coordinate steps: microseconds) and reads its internals. With a
+ * schedule, the replay follows the trajectory runner's protocol: before each step the schedule writes its lr into
+ * the state, after it advances (ReduceLROnPlateau with f at the iterate the step started from).
+ */
 export function internalsAt(
   landscape: Landscape,
   optimizer: Optimizer,
   start: readonly [number, number],
   k: number,
+  schedule: Schedule | null = null,
 ): Internals | null {
   const p = new Float64Array(start);
   const g = new Float64Array(2);
   const state = optimizer.init(2);
+  const scheduleState = schedule?.init(state) ?? null;
   for (let i = 0; i < k; i++) {
     landscape.grad(p, g);
+    const before = landscape.f(p);
+    if (schedule !== null && scheduleState !== null) schedule.apply(scheduleState, state);
     optimizer.step(p, g, state);
     if (!(Number.isFinite(p[0]) && Number.isFinite(p[1]))) return null;
+    if (schedule !== null && scheduleState !== null)
+      schedule.advance(scheduleState, schedule.mode === "max" ? -before : before);
   }
+  if (schedule !== null && scheduleState !== null) schedule.apply(scheduleState, state);
   landscape.grad(p, g);
   const point: [number, number] = [p[0], p[1]];
   const gradient: [number, number] = [g[0], g[1]];

@@ -194,6 +194,7 @@ export class Controls {
             },
           },
           names[index],
+          { schedules: true },
         ),
     );
     byId("cards").replaceChildren(...this.cards.map((card) => card.element));
@@ -288,6 +289,12 @@ export class Controls {
     byId<HTMLButtonElement>("undo").disabled = !store.canUndo;
     byId<HTMLButtonElement>("redo").disabled = !store.canRedo;
     for (const [i, run] of runs.entries())
-      this.cards[i]?.update(run.entry, run.optimizer, run.error, run.color);
+      this.cards[i]?.update(run.entry, run.optimizer, run.error, run.color, {
+        steps: state.steps,
+        schedule: run.schedule,
+        lr: run.trajectory?.lr ?? null,
+        dash: run.dash,
+        note: run.note,
+      });
   }
 }

@@ -61,13 +61,16 @@ export function exportCsv(experiment: Parameters<typeof runExperiment>[0]): void
   download("optlab-playground.csv", trajectoryCsv([{ label: "playground", runs: run.runs }]), "text/csv");
 }
 
-/** The trajectories as JSON: per optimizer its label, settings, iterates, losses and divergence. */
+/** The trajectories as JSON: per optimizer its label, settings, schedule and lr, iterates, losses and divergence. */
 export function trajectoriesJson(runs: readonly PathRun[]): string {
   return JSON.stringify(
     runs.map((run) => ({
       label: run.label,
       optimizer: run.entry.id,
       hp: run.optimizer?.hp ?? run.entry.hp,
+      // The schedule in full (defaults and the run's lr and steps filled in) and the lr each step used.
+      schedule: run.schedule?.spec ?? null,
+      lr: run.trajectory?.lr ? Array.from(run.trajectory.lr) : null,
       error: run.error,
       iterates: run.trajectory
         ? Array.from({ length: run.trajectory.stepsRun + 1 }, (_, k) => [

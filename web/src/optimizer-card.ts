@@ -1,9 +1,11 @@
 /**
  * One optimizer instance in the side panel: its menu, legend label, a slider and a number box per
- * hyperparameter (log-scale where the library says so), its update rule in KaTeX and the live values.
+ * hyperparameter (log-scale where the library says so), its lr schedule (schedule-picker.ts) with the lr of every
+ * step, its update rule in KaTeX and the live values.
  */
 import katex from "katex";
 import {
+  createOptimizer,
   type HpSpec,
   type HpValue,
   type Optimizer,
@@ -11,6 +13,7 @@ import {
   optimizerMeta,
 } from "../../src/optim/index.js";
 import { el, shortNumber } from "./dom.js";
+import { SchedulePicker, type ScheduleRun } from "./schedule-picker.js";
 import { cleanLabel, type OptimizerEntry } from "./state.js";
 
 /** Positions of a slider: 0 … SLIDER_STEPS. */
@@ -20,6 +23,12 @@ export interface CardCallbacks {
   onChange(entry: OptimizerEntry): void;
   onRemove(): void;
   onDuplicate(): void;
+}
+
+/** What a card with a schedule picker shows of its run: the picker's part and how the run was made. */
+export interface CardRun extends Omit<ScheduleRun, "optimizer" | "color"> {
+  /** E.g. Muon's "(x, y) as a 1×2 matrix" (the CLI's settings line), or null. */
+  readonly note: string | null;
 }
 
 function sliderRange(spec: HpSpec): { lo: number; hi: number; log: boolean } {
@@ -59,6 +68,20 @@ interface HpControl {
   readonly box: HTMLInputElement;
 }
 
+/**
+ * The hyperparameters a card offers: the optimizer's own, and for a wrapper (Cautious) also its base's that the
+ * wrapper forwards (`createOptimizer` sends every name the wrapper does not own to the base; a name both have stays
+ * the wrapper's).
+ */
+export function cardHyperparameters(id: string): HpSpec[] {
+  const own = optimizerMeta(id).hyperparameters;
+  const base = (createOptimizer(id) as { readonly base?: Optimizer }).base;
+  const forwarded = (base?.meta.hyperparameters ?? []).filter(
+    (spec) => !own.some((mine) => mine.name === spec.name),
+  );
+  return [...own, ...forwarded];
+}
+
 export class OptimizerCard {
   readonly element: HTMLElement;
   private entry: OptimizerEntry;
@@ -72,12 +95,16 @@ export class OptimizerCard {
   private readonly error: HTMLElement;
   private readonly swatch: HTMLElement;
   private readonly body: HTMLElement;
+  private readonly schedule: SchedulePicker | null;
+  private readonly note: HTMLElement;
 
   /** `name` prefixes every control's accessible name ("SGD learning rate"); distinct per card. */
+  /** `schedules`: offer the lr schedule picker (the 2-D playground; the MNIST tab's specs have none). */
   constructor(
     entry: OptimizerEntry,
     private readonly callbacks: CardCallbacks,
     private readonly name: string = optimizerMeta(entry.id).name,
+    options: { readonly schedules?: boolean } = {},
   ) {
     this.entry = entry;
     this.element = el("section", { class: "card", "data-optimizer": entry.id });
@@ -88,9 +115,16 @@ export class OptimizerCard {
       optimizerIds().map((id) => el("option", { value: id }, [`${id} — ${optimizerMeta(id).name}`])),
     );
     menu.value = entry.id;
-    menu.addEventListener("change", () =>
-      this.callbacks.onChange({ id: menu.value, hp: {}, label: this.entry.label }),
-    );
+    // A new optimizer keeps the label and the schedule, not the old one's hyperparameters.
+    menu.addEventListener("change", () => {
+      const { schedule } = this.entry;
+      this.callbacks.onChange({
+        id: menu.value,
+        hp: {},
+        label: this.entry.label,
+        ...(schedule === undefined ? {} : { schedule }),
+      });
+    });
     const label = el("input", {
       class: "label",
       type: "text",
@@ -127,6 +161,14 @@ export class OptimizerCard {
     this.body = el("div", { class: "hps" });
     this.values = el("div", { class: "live-values" });
     this.error = el("div", { class: "error", role: "alert" });
+    this.note = el("p", { class: "matrix-note" });
+    this.note.hidden = true;
+    this.schedule = options.schedules
+      ? new SchedulePicker(this.name, (schedule) => {
+          const { schedule: _old, ...rest } = this.entry;
+          this.callbacks.onChange(schedule === undefined ? rest : { ...rest, schedule });
+        })
+      : null;
     const meta = optimizerMeta(entry.id);
     const formula = el("div", { class: "formula", title: meta.formula.join("\n") });
     for (const line of meta.latex) {
@@ -141,13 +183,15 @@ export class OptimizerCard {
     ]);
     this.element.append(
       el("div", { class: "card-head" }, [this.swatch, menu, label, duplicate, remove]),
+      this.note,
       this.body,
+      ...(this.schedule ? [this.schedule.element] : []),
       formula,
       this.values,
       this.error,
       details,
     );
-    for (const spec of meta.hyperparameters) this.body.append(this.control(spec));
+    for (const spec of cardHyperparameters(entry.id)) this.body.append(this.control(spec));
   }
 
   private control(spec: HpSpec): HTMLElement {
@@ -187,7 +231,19 @@ export class OptimizerCard {
   }
 
   /** Shows the entry's current values (without stealing focus from a box being typed in). */
-  update(entry: OptimizerEntry, optimizer: Optimizer | null, error: string | null, color: string): void {
+  update(
+    entry: OptimizerEntry,
+    optimizer: Optimizer | null,
+    error: string | null,
+    color: string,
+    run?: CardRun,
+  ): void {
+    if (run !== undefined) {
+      const note = run.note === null ? "" : `updates ${run.note}`;
+      if (this.note.textContent !== note) this.note.textContent = note;
+      this.note.hidden = note === "";
+      this.schedule?.update(entry.schedule, { ...run, optimizer, color });
+    }
     // Unchanged since the last update (another optimizer's slider moved): nothing to write.
     if (entry === this.shown.entry && error === this.shown.error && color === this.shown.color) return;
     this.shown = { entry, error, color };
@@ -207,7 +263,8 @@ export class OptimizerCard {
       }
     }
     this.values.textContent = optimizer
-      ? optimizer.meta.hyperparameters
+      ? this.controls
+          .map(({ spec }) => spec)
           .map(
             (spec) =>
               `${spec.symbol} = ${typeof hp[spec.name] === "number" ? shortNumber(hp[spec.name] as number) : String(hp[spec.name])}`,

@@ -8,9 +8,13 @@ import { FORMULA_MAX_LENGTH, getLandscape, type Landscape } from "../../src/land
 import {
   canonicalHyperparameters,
   createOptimizer,
+  createSchedule,
   type HpValue,
   type Optimizer,
   parseOptimizerSpec,
+  parseScheduleSpec,
+  type Schedule,
+  type ScheduleSpec,
 } from "../../src/optim/index.js";
 
 /** Most steps a playground run may have (6 × 2000 steps still re-run within a frame). */
@@ -48,12 +52,23 @@ export interface Window2 {
   readonly y: readonly [number, number];
 }
 
+/**
+ * A card's learning-rate schedule: a library schedule id and the options set explicitly, in optlab's spellings.
+ * The others take their defaults, or the run's lr (peak values) and steps (lengths), as on the CLI.
+ */
+export interface ScheduleEntry {
+  readonly id: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
 /** One optimizer instance: its id, the hyperparameters set explicitly, and an optional legend label. */
 export interface OptimizerEntry {
   readonly id: string;
   readonly hp: Readonly<Record<string, HpValue>>;
   /** "" means "use the generated label". */
   readonly label: string;
+  /** Absent: a constant lr (the picker's "constant" without options). */
+  readonly schedule?: ScheduleEntry;
 }
 
 export interface PlaygroundState {
@@ -104,6 +119,58 @@ export function specOf(entry: Pick<OptimizerEntry, "id" | "hp">): string {
 /** Builds the optimizer an entry describes (throws the library's InputRangeError/InputTypeError). */
 export function optimizerOf(entry: Pick<OptimizerEntry, "id" | "hp">): Optimizer {
   return createOptimizer({ id: entry.id, hp: entry.hp });
+}
+
+/** A value the CLI form writes bare: a number, true/false/null, a plain word, or a list of those. */
+function cliValue(value: unknown): string | null {
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  if (typeof value === "string")
+    return /^[A-Za-z_][A-Za-z0-9_.+-]*$/.test(value) &&
+      !["true", "false", "null", "True", "False", "None"].includes(value)
+      ? value
+      : null;
+  if (Array.isArray(value)) {
+    const items = value.map(cliValue);
+    return items.every((item) => item !== null) ? `[${items.join(",")}]` : null;
+  }
+  return null;
+}
+
+/**
+ * A schedule as the CLI writes it (`warmup-cosine:warmupSteps=10`), or as JSON when an option holds schedules or
+ * objects (join, sequential-lr, sgdr): text `parseScheduleSpec` reads back to the same spec.
+ */
+export function scheduleText(schedule: ScheduleEntry): string {
+  const pairs: string[] = [];
+  for (const [name, value] of Object.entries(schedule.options)) {
+    const text = cliValue(value);
+    if (text === null) return JSON.stringify({ id: schedule.id, options: schedule.options });
+    pairs.push(`${name}=${text}`);
+  }
+  return pairs.length === 0 ? schedule.id : `${schedule.id}:${pairs.join(",")}`;
+}
+
+/** The library's schedule for an entry on a run of `steps` steps (throws the library's one-line message). */
+export function scheduleOf(schedule: ScheduleSpec, optimizer: Optimizer, steps: number): Schedule {
+  return createSchedule(schedule, { lr: optimizer.hp.lr as number, steps });
+}
+
+/**
+ * Reads a schedule (the CLI's text or `{ id, options }` in any spelling) with the library's parser and checks it
+ * against the optimizer and the run's length. "constant" without options is no schedule (null). Throws the
+ * library's one-line message.
+ */
+export function checkedSchedule(
+  input: string | ScheduleSpec,
+  optimizer: Optimizer,
+  steps: number,
+): ScheduleEntry | null {
+  const spec = parseScheduleSpec(typeof input === "string" ? input : JSON.stringify(input));
+  const options = { ...(spec.options ?? {}) };
+  // init: what the optimizer's state must hold (an lr; a momentum or β₁ for the schedulers that cycle one).
+  scheduleOf({ id: spec.id, options }, optimizer, steps).init(optimizer.init(2));
+  if (spec.id === "constant" && Object.keys(options).length === 0) return null;
+  return { id: spec.id, options };
 }
 
 /** Removes control characters and cuts a label to MAX_LABEL_LENGTH. It is still only ever shown as text. */
@@ -197,16 +264,32 @@ export function decodeState(search: string): { state: PlaygroundState; warnings:
   }
   // No o= at all: the seed's four; an empty o= stands for "no optimizers".
   const optimizers: OptimizerEntry[] = params.has("o") ? [] : [...DEFAULT_STATE.optimizers];
-  for (const raw of params.getAll("o").slice(0, MAX_OPTIMIZERS)) {
+  // sch= holds the schedules, one per o= in the same order ("" for a constant lr).
+  const schedules = params.getAll("sch");
+  for (const [index, raw] of params.getAll("o").slice(0, MAX_OPTIMIZERS).entries()) {
     if (raw.trim() === "") continue;
     const at = raw.indexOf("@");
     const spec = at < 0 ? raw : raw.slice(0, at);
     const label = at < 0 ? "" : raw.slice(at + 1);
+    let entry: OptimizerEntry;
     try {
-      optimizers.push(entryFromSpec(spec, label));
+      entry = entryFromSpec(spec, label);
     } catch (error) {
       warnings.push(`URL: optimizer dropped: ${message(error)}`);
+      continue;
     }
+    const text = (schedules[index] ?? "").trim();
+    if (text !== "") {
+      try {
+        const schedule = checkedSchedule(text, optimizerOf(entry), steps);
+        if (schedule !== null) entry = { ...entry, schedule };
+      } catch (error) {
+        warnings.push(
+          `URL: sch (the schedule of optimizer ${index + 1}, ${entry.id}) ignored, using a constant lr: ${message(error)}`,
+        );
+      }
+    }
+    optimizers.push(entry);
   }
   if (params.getAll("o").length > MAX_OPTIMIZERS)
     warnings.push(`URL: at most ${MAX_OPTIMIZERS} optimizers; the rest were dropped`);
@@ -284,6 +367,9 @@ export function encodeState(state: PlaygroundState): string {
   if (state.optimizers.length === 0) params.set("o", "");
   for (const entry of state.optimizers)
     params.append("o", entry.label === "" ? specOf(entry) : `${specOf(entry)}@${entry.label}`);
+  if (state.optimizers.some((entry) => entry.schedule !== undefined))
+    for (const entry of state.optimizers)
+      params.append("sch", entry.schedule === undefined ? "" : scheduleText(entry.schedule));
   if (state.window !== null) params.set("win", [...state.window.x, ...state.window.y].join(","));
   if (state.view !== "map") params.set("view", state.view);
   if (state.arrows) params.set("arrows", "1");
@@ -310,6 +396,18 @@ export function experimentOf(
 ): Experiment {
   const start = state.start ?? [landscape.start[0], landscape.start[1]];
   const window = state.window ?? { x: [...landscape.domain.x], y: [...landscape.domain.y] };
+  // The file's one `schedule` drives every optimizer: cards with different schedules have no file form.
+  const schedules = [
+    ...new Set(
+      state.optimizers.map((e) => (e.schedule === undefined ? "constant" : scheduleText(e.schedule))),
+    ),
+  ];
+  if (schedules.length > 1) {
+    throw new RangeError(
+      `experiment file: one schedule drives every optimizer there, and the cards have ${schedules.length} (${schedules.join(" · ")}); give them the same one to export`,
+    );
+  }
+  const schedule = state.optimizers[0]?.schedule;
   return parseExperiment({
     figure,
     id: "playground",
@@ -319,6 +417,7 @@ export function experimentOf(
     optimizers: state.optimizers.map(specOf),
     layout: "overlay",
     window,
+    ...(schedule === undefined ? {} : { schedule: scheduleText(schedule) }),
     ...(figure === "surface" ? { surface: { x: window.x, y: window.y, trajectories: true } } : {}),
   });
 }
@@ -337,17 +436,28 @@ export function stateFromExperiment(
   landscapeOf(experiment.function);
   const specs =
     experiment.optimizers.length > 0 ? experiment.optimizers : (experiment.variants?.[0]?.optimizers ?? []);
-  const optimizers: OptimizerEntry[] = [];
-  for (const spec of specs) {
-    try {
-      optimizers.push(entryFromSpec(spec));
-    } catch (error) {
-      warnings.push(`${source}: optimizer dropped: ${message(error)}`);
-    }
-  }
   if (experiment.steps > MAX_STEPS)
     warnings.push(`${source}: steps cut to ${MAX_STEPS} (the playground's limit)`);
   const steps = Math.min(experiment.steps, MAX_STEPS);
+  const optimizers: OptimizerEntry[] = [];
+  for (const spec of specs) {
+    let entry: OptimizerEntry;
+    try {
+      entry = entryFromSpec(spec);
+    } catch (error) {
+      warnings.push(`${source}: optimizer dropped: ${message(error)}`);
+      continue;
+    }
+    if (experiment.schedule !== undefined) {
+      try {
+        const schedule = checkedSchedule(experiment.schedule, optimizerOf(entry), steps);
+        if (schedule !== null) entry = { ...entry, schedule };
+      } catch (error) {
+        warnings.push(`${source}: schedule ignored for ${entry.id}, using a constant lr: ${message(error)}`);
+      }
+    }
+    optimizers.push(entry);
+  }
   const window = experiment.window ? checkedWindow([...experiment.window.x, ...experiment.window.y]) : null;
   const view: View =
     experiment.figure === "surface"

@@ -271,7 +271,7 @@ export class Views {
       .runs()
       .map((run) =>
         run.optimizer && run.trajectory && this.state.cursor <= run.trajectory.stepsRun
-          ? internalsAt(this.host.store.landscape, run.optimizer, start, this.state.cursor)
+          ? internalsAt(this.host.store.landscape, run.optimizer, start, this.state.cursor, run.schedule)
           : null,
       );
   }
