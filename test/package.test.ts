@@ -32,6 +32,9 @@ let files: string[] = [];
 
 const CONSUMER = `import { createOptimizer, getLandscape, parseExperiment, runExperiment, runTrajectory } from "optlab";
 import type { Optimizer, Trajectory } from "optlab";
+import { createNetworkEntry, groupsOfSpec } from "optlab/lab";
+import { networkLayout } from "optlab/nn";
+import { type GroupsSpec, isParameterGroups, type ParameterGroupsOptimizer, parseGroupsSpec } from "optlab/optim";
 import { renderFigure } from "optlab/plot";
 import { createDocument, svgToPng } from "optlab/report";
 
@@ -44,7 +47,17 @@ const run = runExperiment(
 const figure = renderFigure(run, createDocument());
 const png: Uint8Array = svgToPng(figure.svg);
 const last = trajectory.loss[trajectory.stepsRun];
-console.log(JSON.stringify({ steps: trajectory.stepsRun, last, svg: figure.svg.startsWith("<svg"), png: png.length }));
+const spec: GroupsSpec = parseGroupsSpec("hidden=muon:lr=0.02 | rest=adamw:lr=1e-3");
+const layout = networkLayout({ inputSize: 784, hiddenSizes: [100, 100], outputSize: 10, activation: "relu", weightDecayLambda: 0 });
+const entry = createNetworkEntry("muon @ warmup-cosine:warmup=2", layout, 10);
+const grouped: ParameterGroupsOptimizer | null = isParameterGroups(entry.optimizer) ? entry.optimizer : null;
+const groups = {
+  roles: spec.entries.map((e) => e.roles.join(",")),
+  recipe: groupsOfSpec("muon"),
+  parts: grouped?.parts.map((p) => \`\${p.slot.name}=\${p.optimizer.id}\`),
+  schedule: entry.schedule !== null,
+};
+console.log(JSON.stringify({ steps: trajectory.stepsRun, last, svg: figure.svg.startsWith("<svg"), png: png.length, groups }));
 `;
 
 describe("the npm package", () => {
@@ -125,7 +138,21 @@ describe("the npm package", () => {
       cwd: app,
       encoding: "utf8",
     });
-    const result = JSON.parse(output) as { steps: number; last: number; svg: boolean; png: number };
+    const result = JSON.parse(output) as {
+      steps: number;
+      last: number;
+      svg: boolean;
+      png: number;
+      groups: { roles: string[]; recipe: string; parts: string[]; schedule: boolean };
+    };
+    // Parameter groups through the index files: the spec parser and composite (optlab/optim), the network's
+    // entry and Muon's default recipe (optlab/lab).
+    expect(result.groups).toEqual({
+      roles: ["hidden", "rest"],
+      recipe: "hidden=muon | rest=adamw:lr=1e-3",
+      parts: ["W1=adamw", "b1=adamw", "W2=muon", "b2=adamw", "W3=adamw", "b3=adamw"],
+      schedule: true,
+    });
     expect(result.steps).toBe(30);
     expect(result.last).toBeLessThan(1);
     expect(result.svg).toBe(true);

@@ -16,6 +16,18 @@ export {
 } from "./metrics.js";
 export * from "./mnist-checkpoint.js";
 export * from "./mnist-results.js";
+export {
+  createNetworkEntry,
+  createNetworkOptimizer,
+  describeGroups,
+  groupsOfSpec,
+  MUON_AUX_OPTIMIZER,
+  type NetworkOptimizer,
+  networkSlots,
+  optimizerSpecsOf,
+  splitScheduleSuffix,
+  withSchedule,
+} from "./network-optimizer.js";
 export * from "./runspec.js";
 export * from "./smooth.js";
 export * from "./stats.js";

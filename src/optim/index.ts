@@ -47,6 +47,21 @@ import { torchSgd, torchSgdMeta } from "./torch-sgd.js";
 import type { Optimizer, OptimizerMeta } from "./types.js";
 import { yogi, yogiMeta } from "./yogi.js";
 
+export {
+  assignGroups,
+  GROUP_ROLE_WORDS,
+  type GroupAssignment,
+  type GroupEntry,
+  type GroupSlot,
+  type GroupsSpec,
+  groupsMeta,
+  groupsSpecText,
+  isParameterGroups,
+  type ParameterGroupsOptimizer,
+  parameterGroups,
+  parseGroupsSpec,
+  SLOT_ROLES,
+} from "./groups.js";
 export { describeRange, resolveHyperparameters } from "./hyper.js";
 export { NamedParameters } from "./named.js";
 export {
