@@ -1,3 +1,4 @@
+import * as Plot from "@observablehq/plot";
 import { describe, expect, it } from "vitest";
 import { clipPath, clipSegment } from "../src/plot/clip.js";
 import { prettyFormula } from "../src/plot/figures.js";
@@ -13,6 +14,7 @@ import {
   svgNumber,
   wrapText,
 } from "../src/plot/svg.js";
+import { createDocument } from "../src/report/dom.js";
 
 const square = { x: [-10, 10], y: [-10, 10] } as const;
 
@@ -222,5 +224,50 @@ describe("marker thinning", () => {
     expect(long.slice(0, 3)).toEqual([0, 8, 16]);
     expect(long.at(-1)).toBe(300);
     expect(long.length).toBeLessThanOrEqual(41);
+  });
+});
+
+describe("contours of a grid sampled at cell centres", () => {
+  // planarPanel hands Plot a finite grid as it is (x and y null) instead of Plot's default, a nearest-sample
+  // interpolation over a Delaunay triangulation of every sample. That is exact only if the default gives every cell
+  // its own sample back; these panels check it bit for bit, on a gentle and on a steep landscape.
+  const contourSvg = (grid: ReturnType<typeof sampleGrid>, levels: number[], dense: boolean) =>
+    Plot.plot({
+      document: createDocument(),
+      width: 340,
+      height: 320,
+      x: { domain: [...grid.x], nice: false },
+      y: { domain: [...grid.y], nice: false },
+      color: { type: "ordinal", domain: levels.map((l) => -l).sort((a, b) => a - b) },
+      marks: [
+        Plot.contour(
+          Array.from(grid.values, (v) => -v),
+          {
+            ...(dense ? { x: null, y: null } : {}),
+            width: grid.nx,
+            height: grid.ny,
+            x1: grid.x[0],
+            x2: grid.x[1],
+            y1: grid.y[0],
+            y2: grid.y[1],
+            value: (d: number) => d,
+            thresholds: levels.map((l) => -l).sort((a, b) => a - b),
+            stroke: "value",
+          },
+        ),
+      ],
+    }).outerHTML;
+
+  it("draws the same paths from the grid as it is as Plot's nearest-sample default", () => {
+    const cases = [
+      sampleGrid((x, y) => (x * x) / 20 + y * y, [-10, 10], [-5, 5], 200, 100),
+      sampleGrid((x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2, [-2, 2], [-1, 3], 90, 70),
+    ];
+    for (const grid of cases) {
+      const levels = contourLevels(grid, 8);
+      const svg = contourSvg(grid, levels, true);
+      expect(svg.match(/<path /g)?.length ?? 0).toBeGreaterThan(3);
+      expect(svg).toBe(contourSvg(grid, levels, false));
+    }
   });
 });

@@ -55,10 +55,16 @@ export function planarPanel(document: Document, options: PlanarPanelOptions): Pa
     const grid = options.grid;
     // Contours of −f at −level: the sublevel sets {f ≤ level} are closed curves around the minimum,
     // so the grid's border is not traced as if it were a level line.
+    // The grid is sampled at cell centres with Plot's raster size, so Plot's default ("nearest" over a Delaunay
+    // triangulation of every sample) gives each cell its own sample back. Where every value is finite, x and y
+    // null hand Plot the grid as it is, with the same cells and the same paths, without the triangulation
+    // (≈ 0.3 s a panel); a grid with a gap keeps the default, which fills the gap from the nearest finite sample.
+    const dense = grid.values.every(Number.isFinite) ? { x: null, y: null } : {};
     marks.push(
       Plot.contour(
         Array.from(grid.values, (v) => -v),
         {
+          ...dense,
           width: grid.nx,
           height: grid.ny,
           x1: grid.x[0],
