@@ -1,4 +1,5 @@
 import { decayRange, epsRange, lrRange, num, resolveHyperparameters, unitOpenRange } from "./hyper.js";
+import { nextD } from "./prodigy.js";
 import { type DType, type FloatArray, type Optimizer, type OptimizerMeta, zeros } from "./types.js";
 
 export const dadaptAdamwMeta: OptimizerMeta = {
@@ -10,7 +11,7 @@ export const dadaptAdamwMeta: OptimizerMeta = {
     "a = Σ g·s / (√v + ε)      (the OLD s and v)",
     "m ← β₁·m + (1 − β₁)·dη·g;   v ← β₂·v + (1 − β₂)·g²",
     "s ← β̃·s + (1 − β̃)·dη·g;   N ← β̃·N + (1 − β̃)·dη·a",
-    "d ← max(d, N / ((1 − β̃)·Σ|s|))",
+    "d ← max(d, N / ((1 − β̃)·Σ|s|))   (d stays while Σ|s| = 0: no step with η > 0 yet)",
     "θ ← θ − m / (√v + ε) − λ·dη·θ",
   ],
   latex: [
@@ -18,7 +19,7 @@ export const dadaptAdamwMeta: OptimizerMeta = {
     "a = \\textstyle\\sum g\\, s/(\\sqrt{v} + \\epsilon)",
     "m \\leftarrow \\beta_1 m + (1-\\beta_1)\\, d\\eta\\, g,\\quad v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2",
     "s \\leftarrow \\tilde\\beta s + (1-\\tilde\\beta)\\, d\\eta\\, g,\\quad N \\leftarrow \\tilde\\beta N + (1-\\tilde\\beta)\\, d\\eta\\, a",
-    "d \\leftarrow \\max\\left(d, N/((1-\\tilde\\beta)\\textstyle\\sum|s|)\\right)",
+    "d \\leftarrow \\max\\left(d, N/((1-\\tilde\\beta)\\textstyle\\sum|s|)\\right)\\quad (d \\text{ stays while } \\textstyle\\sum |s| = 0)",
     "\\theta \\leftarrow \\theta - \\frac{m}{\\sqrt{v} + \\epsilon} - \\lambda\\, d\\eta\\,\\theta",
   ],
   state: {
@@ -47,7 +48,9 @@ export const dadaptAdamwMeta: OptimizerMeta = {
   variantNote:
     "optax 0.2.8: dη is inside m (so v is not bias-corrected separately) and the numerator's increment uses the " +
     "old s and v; d is shared by the whole parameter. D-adaptation amplifies rounding of 1 − β₂ᵗ, so agreement " +
-    "with optax is ~1e-12, not 1e-16.",
+    "with optax is ~1e-12, not 1e-16. While Σ|s| = 0 (every step so far at η = 0, as the first update of a warmup " +
+    "from 0) the estimate is 0/0: optax makes d NaN, the reference dadaptation skips the update of d; here d stays, " +
+    "and the step (dη = 0 inside m) is exactly zero.",
   reference:
     "Defazio & Mishchenko 2023, Learning-Rate-Free Learning by D-Adaptation (ICML, arXiv:2301.07733); " +
     "optax/contrib/_dadapt_adamw.py `dadapt_adamw`.",
@@ -71,10 +74,6 @@ export interface DadaptAdamwState {
   m: FloatArray;
   v: FloatArray;
   s: FloatArray;
-}
-
-function maximum(a: number, b: number): number {
-  return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b);
 }
 
 export function dadaptAdamw(options: DadaptAdamwOptions = {}): Optimizer<DadaptAdamwState> {
@@ -114,7 +113,7 @@ export function dadaptAdamw(options: DadaptAdamwOptions = {}): Optimizer<DadaptA
         sAbs += Math.abs(s[i]);
       }
       state.N = sb2 * state.N + (1 - sb2) * dlr * acc;
-      state.d = maximum(state.d, state.N / ((1 - sb2) * sAbs));
+      state.d = nextD(state.d, state.N, (1 - sb2) * sAbs);
       const decay = -(weightDecay * dlr);
       for (let i = 0; i < params.length; i++) {
         params[i] += -m[i] / (Math.sqrt(v[i]) + eps) + decay * params[i];

@@ -11,7 +11,7 @@ export const prodigyMeta: OptimizerMeta = {
     "m ← β₁·m + (1 − β₁)·d·g;   v ← β₂·v + (1 − β₂)·(d·g)²",
     "s ← β₃·s + (safeguard ? d : dη)·d·g / d₀",
     "N ← β₃·N + (d / d₀)·dη·a",
-    "d' = max(d, κ·N / Σ|s|)",
+    "d' = max(d, κ·N / Σ|s|)   (d' = d while Σ|s| = 0: no step with η > 0 yet)",
     "θ ← θ − λ·dη·θ − dη·m / (√v + d'·ε);   d ← d'",
   ],
   latex: [
@@ -20,7 +20,7 @@ export const prodigyMeta: OptimizerMeta = {
     "m \\leftarrow \\beta_1 m + (1-\\beta_1)\\,d g,\\quad v \\leftarrow \\beta_2 v + (1-\\beta_2)(d g)^2",
     "s \\leftarrow \\beta_3 s + (\\text{safeguard}\\ ?\\ d : d\\eta)\\, d g / d_0",
     "N \\leftarrow \\beta_3 N + (d/d_0)\\, d\\eta\\, a",
-    "d' = \\max(d, \\kappa N / \\textstyle\\sum |s|)",
+    "d' = \\max(d, \\kappa N / \\textstyle\\sum |s|)\\quad (d' = d \\text{ while } \\textstyle\\sum |s| = 0)",
     "\\theta \\leftarrow \\theta - \\lambda\\, d\\eta\\,\\theta - d\\eta\\,\\frac{m}{\\sqrt{v} + d'\\epsilon}",
   ],
   state: {
@@ -70,7 +70,10 @@ export const prodigyMeta: OptimizerMeta = {
   variantNote:
     "optax 0.2.8: the ε term uses the new d while dη uses the old one (as the reference code); d is shared by the " +
     "whole parameter. The reference prodigyopt also has growth_rate and d_coef (optax: estim_lr_coef) and makes " +
-    "the bias correction optional (off by default there, always on here). D-adaptation amplifies rounding of " +
+    "the bias correction optional (off by default there, always on here). While Σ|s| = 0 (every step so far at " +
+    "η = 0, as the first update of a warmup from 0, or zero gradients) the estimate is 0/0: optax's jnp.maximum " +
+    "makes d NaN, the reference prodigyopt returns before touching d (`if d_denom == 0`); here d stays, the moments " +
+    "update as in optax, and the step, dη = 0, is exactly zero. D-adaptation amplifies rounding of " +
     "1 − β₂ᵗ (optax's XLA pow is not correctly rounded), so agreement with optax is ~1e-12, not 1e-16.",
   reference:
     "Mishchenko & Defazio 2023, Prodigy: An Expeditiously Adaptive Parameter-Free Learner (arXiv:2306.06101); " +
@@ -104,6 +107,15 @@ export interface ProdigyState {
 /** jnp.maximum: NaN wins. */
 function maximum(a: number, b: number): number {
   return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b);
+}
+
+/**
+ * d' = max(d, numerator / denominator), D-adaptation's estimate; d itself while the denominator (Σ|s|, every s
+ * weighted by d·η) is 0 — no step with η > 0 yet, or zero gradients — where optax's 0/0 would make d NaN and the
+ * reference implementations skip the update of d. Shared by Prodigy and D-Adaptation AdamW (and their SIMD steps).
+ */
+export function nextD(d: number, numerator: number, denominator: number): number {
+  return denominator === 0 ? d : maximum(d, numerator / denominator);
 }
 
 export function prodigy(options: ProdigyOptions = {}): Optimizer<ProdigyState> {
@@ -150,7 +162,7 @@ export function prodigy(options: ProdigyOptions = {}): Optimizer<ProdigyState> {
         sAbs += Math.abs(s[i]);
       }
       state.N = beta3 * state.N + (d / d0) * dlr * acc;
-      const dNext = maximum(d, (coef * state.N) / sAbs);
+      const dNext = nextD(d, coef * state.N, sAbs);
       state.d = dNext;
       const epsTerm = dNext * eps;
       const decay = -weightDecay * dlr;

@@ -1,5 +1,6 @@
 import { BOOK_EPS } from "../../optim/adagrad.js";
 import { decayConstants, shrinkFor } from "../../optim/decay.js";
+import { nextD } from "../../optim/prodigy.js";
 import { averagingWeight, warmupLr } from "../../optim/schedule-free.js";
 import type { FloatArray, Optimizer, OptimizerState } from "../../optim/types.js";
 import * as K from "./simd-steps.gen.js";
@@ -477,7 +478,7 @@ export function simdStep(kernels: KernelExports, optimizer: Optimizer): FastStep
         const acc = sums[0];
         const sAbs = sums[1];
         s.N = beta3 * (s.N as number) + (d / d0) * dlr * acc;
-        const dNext = maximum(d, (coef * (s.N as number)) / sAbs);
+        const dNext = nextD(d, coef * (s.N as number), sAbs);
         s.d = dNext;
         K.prodigyUpdateKernel(k, p, s, -wd * dlr, dlr, dNext * eps);
       };
@@ -507,7 +508,7 @@ export function simdStep(kernels: KernelExports, optimizer: Optimizer): FastStep
         );
         const sums = red();
         s.N = sb2 * (s.N as number) + (1 - sb2) * dlr * sums[0];
-        s.d = maximum(s.d as number, (s.N as number) / ((1 - sb2) * sums[1]));
+        s.d = nextD(s.d as number, s.N as number, (1 - sb2) * sums[1]);
         K.dadaptUpdateKernel(k, p, s, eps, -(wd * dlr));
       };
     }
@@ -795,10 +796,6 @@ export function simdStep(kernels: KernelExports, optimizer: Optimizer): FastStep
     default:
       return null;
   }
-}
-
-function maximum(a: number, b: number): number {
-  return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b);
 }
 
 /** True when every array of `state` is a float32 view of the kernels' memory (what the SIMD steps need). */
