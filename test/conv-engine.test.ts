@@ -207,7 +207,11 @@ describe("the WebAssembly conv engine", () => {
     const optimizers = labels.map((spec) => ({ label: spec, optimizer: createOptimizer(spec) }));
     const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 2, 20);
     const plan = { seed: 1, iterations: 40, batchSize: 20, evalEvery: 40, checkpointEvery: 40, optimizers };
-    const result = trainPaired(engine, { train, test }, plan, {}, convTrainingStart(engine, 1, labels));
+    const result = trainPaired(engine, { train, test }, plan);
+    // The engine's own init is what trainPaired starts from: the same run as resuming from convTrainingStart.
+    const again = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 2, 20);
+    const resumed = trainPaired(again, { train, test }, plan, {}, convTrainingStart(again, 1, labels));
+    expect(resumed.curves.map((c) => Array.from(c))).toEqual(result.curves.map((c) => Array.from(c)));
     const first = result.evaluations.filter((e) => e.iteration === 0);
     const last = result.evaluations.filter((e) => e.iteration === 40);
     expect(first.map((e) => e.optimizer)).toEqual(labels);

@@ -13,7 +13,9 @@ import {
   type BenchmarkConfig,
   benchmarkRuns,
   benchmarkUpdates,
+  benchmarkWork,
   checkBenchmarkConfig,
+  runWork,
 } from "../lab/protocol.js";
 import { parseEngineName } from "../nn/index.js";
 import { type CompareSettings, writeCompareReport } from "../report/index.js";
@@ -244,7 +246,8 @@ async function benchmark(
   const release = lockFolder(out, ["optlab", "compare", ...argv].join(" "), (text) =>
     log(`compare: ${text}`),
   );
-  const total = benchmarkUpdates(config);
+  const total = benchmarkWork(config);
+  const updates = benchmarkUpdates(config);
   const started = Date.now();
   let sessionUpdates = 0;
   let doneUpdates = 0;
@@ -259,15 +262,15 @@ async function benchmark(
         onNote: (text) => log(`compare: ${text}`),
         onStage: (stage, runs) => log(`compare: stage ${stage}: ${runs} runs`),
         onResult(stage, result, done, count) {
-          sessionUpdates += result.spec.iterations;
-          doneUpdates += result.spec.iterations;
+          sessionUpdates += runWork(result.spec);
+          doneUpdates += runWork(result.spec);
           const elapsed = (Date.now() - started) / 1000;
           const eta = ((total - doneUpdates) * elapsed) / Math.max(1, sessionUpdates);
-          const line = `compare: stage ${stage} ${done}/${count} · ${((100 * doneUpdates) / total).toFixed(1)} % of ${total} updates · ${elapsed.toFixed(0)} s, ETA ${eta.toFixed(0)} s · ${result.id} ${result.status}`;
+          const line = `compare: stage ${stage} ${done}/${count} · ${((100 * doneUpdates) / total).toFixed(1)} % of the work (${updates} updates, conv ones weighed by their cost) · ${elapsed.toFixed(0)} s, ETA ${eta.toFixed(0)} s · ${result.id} ${result.status}`;
           io.stderr(terminal ? `\r\x1b[2K${line}${done === count ? "\n" : ""}` : `${line}\n`);
         },
         onResume(results) {
-          for (const r of results.values()) doneUpdates += r.spec.iterations;
+          for (const r of results.values()) doneUpdates += runWork(r.spec);
         },
       },
     );

@@ -37,14 +37,22 @@ const MUON_IDS = new Set(["muon", "optax-muon"]);
 /** Optimizers whose update depends on the parameter's matrix shape: given per slot, with the slot's shape. */
 const SHAPE_AWARE_IDS = new Set(["soap", "adafactor", "torch-adafactor", "sm3"]);
 
-/** The network's slots with their roles: W1 the input matrix, the last W the output matrix, the others hidden. */
+/**
+ * The network's slots with their roles: W1 the input matrix, the last W the output matrix, the others hidden, every
+ * `b…` a bias. A conv filter bank (filters × channels × size × size, the conv network's W1) is handed over as the
+ * filters × (channels·size²) matrix it is in memory, the view Muon's and SOAP's references flatten it to.
+ */
 export function networkSlots(layout: NetworkLayout): GroupSlot[] {
   const last = layout.layers.length;
   return layout.slots.map((slot) => {
     const layer = Number(slot.name.slice(1));
-    const role =
-      slot.shape.length !== 2 ? "bias" : layer === 1 ? "input" : layer === last ? "output" : "hidden";
-    return { ...slot, role };
+    const bias = slot.name.startsWith("b");
+    const role = bias ? "bias" : layer === 1 ? "input" : layer === last ? "output" : "hidden";
+    const shape =
+      !bias && slot.shape.length > 2
+        ? [slot.shape[0], slot.shape.slice(1).reduce((a, b) => a * b, 1)]
+        : slot.shape;
+    return { ...slot, shape, role };
   });
 }
 

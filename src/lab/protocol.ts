@@ -30,9 +30,12 @@ export interface BenchmarkWorkload {
   /** `id@version`, plus `:steps=N` etc. when a preset shortens the workload (a different problem, named so). */
   readonly key: string;
   readonly workload: Workload;
+  /** The MLP's hidden widths, or the conv network's affine width (one entry). */
   readonly hidden: readonly number[];
   readonly stepBudget: number;
   readonly evalEvery: number;
+  /** Training images held out at the end of the training split for validation (the workload's, or a preset's). */
+  readonly validation: number;
   /** The stored target of this exact definition, or null: calibrated by the study. */
   readonly target: number | null;
 }
@@ -53,10 +56,6 @@ export interface BenchmarkConfig {
   readonly defaultsBudgetFactor: number;
 }
 
-/** Run specs do not carry an lr schedule yet (the schedule wiring of runspec.ts is another change): until they do,
- * every run uses a constant lr and the report says so. */
-export const RUN_SPECS_CARRY_SCHEDULES = false;
-
 /** A miss counts as this many budgets in paired step differences (the profile's r_max, so it is never a win). */
 export const MISS_PENALTY_BUDGETS = 4;
 
@@ -66,27 +65,43 @@ export const PROFILE_MAX_RATIO = 4;
 /** A workload as a study runs it, optionally shortened or shrunk by a preset (then its stored target no longer applies). */
 export function benchmarkWorkload(
   workload: Workload,
-  change: { stepBudget?: number; evalEvery?: number; hidden?: readonly number[] } = {},
+  change: {
+    stepBudget?: number;
+    evalEvery?: number;
+    hidden?: readonly number[];
+    validation?: number;
+  } = {},
 ): BenchmarkWorkload {
-  if (workload.network.kind !== "mlp") {
+  const own =
+    workload.network.kind === "mlp"
+      ? workload.network.config.hiddenSizes
+      : [workload.network.config.hiddenSize];
+  const hidden = change.hidden ?? own;
+  if (workload.network.kind === "conv" && hidden.length !== 1) {
     throw new InputRangeError(
-      `workload ${workloadKey(workload)}: run specs train MLPs only so far, got a ${workload.network.kind} network`,
+      `workload ${workloadKey(workload)}: the conv network has one affine hidden layer, got hidden ${hidden.join("-")}`,
     );
   }
-  const hidden = change.hidden ?? workload.network.config.hiddenSizes;
   const stepBudget = change.stepBudget ?? workload.stepBudget;
   const evalEvery = change.evalEvery ?? workload.evalEvery;
+  const validation = change.validation ?? workload.data.validation;
+  if (!(Number.isInteger(validation) && validation >= 1 && validation < workload.data.trainingSplit)) {
+    throw new InputRangeError(
+      `workload ${workloadKey(workload)}: validation must be a whole number in [1, ${workload.data.trainingSplit - 1}], got ${validation}`,
+    );
+  }
   const parts: string[] = [];
   if (stepBudget !== workload.stepBudget) parts.push(`steps=${stepBudget}`);
   if (evalEvery !== workload.evalEvery) parts.push(`eval=${evalEvery}`);
-  if (hidden.join("-") !== workload.network.config.hiddenSizes.join("-"))
-    parts.push(`hidden=${hidden.join("-")}`);
+  if (hidden.join("-") !== own.join("-")) parts.push(`hidden=${hidden.join("-")}`);
+  if (validation !== workload.data.validation) parts.push(`val=${validation}`);
   return {
     key: [workloadKey(workload), ...parts].join(":"),
     workload,
     hidden,
     stepBudget,
     evalEvery,
+    validation,
     target: parts.length === 0 ? workload.target.value : null,
   };
 }
@@ -94,9 +109,14 @@ export function benchmarkWorkload(
 /** One line: what a study's workload is, as run (a shortened or shrunk one says what it derives from). */
 export function describeWorkload(w: BenchmarkWorkload): string {
   const d = w.workload.data;
+  const data = d.dataset === "mnist" ? "the bundled MNIST sample" : "Fashion-MNIST";
+  const network =
+    w.workload.network.kind === "mlp"
+      ? `MLP 784-${w.hidden.join("-")}-10`
+      : `SimpleConvNet (conv 30×5×5, ReLU, pool 2×2, 4320-${w.hidden[0]}-10)`;
   const own =
-    `${d.dataset === "mnist" ? "the bundled MNIST sample" : "Fashion-MNIST"} (${d.trainingSplit - d.validation} training + ${d.validation} validation images), ` +
-    `MLP 784-${w.hidden.join("-")}-10, batch ${w.workload.batchSize}, ${w.stepBudget} updates`;
+    `${data} (${d.trainingSplit - w.validation} training + ${w.validation} validation images), ` +
+    `${network}, batch ${w.workload.batchSize}, ${w.stepBudget} updates`;
   return w.key === workloadKey(w.workload)
     ? own
     : `${own}; derived from ${workloadKey(w.workload)}: ${w.workload.summary}`;
@@ -161,9 +181,12 @@ function runSpec(
     kind: "mnist",
     id: `${config.name}/${w.key}/${path}`,
     data: w.workload.data.dataset,
-    validation: w.workload.data.validation,
+    validation: w.validation,
+    ...(w.workload.network.kind === "conv" ? { network: "conv" as const } : {}),
     hidden: w.hidden,
     optimizer: { id: space.id, hp: trial.hp },
+    ...(trial.schedule === null ? {} : { schedule: trial.schedule }),
+    curveLoss: "pre-update",
     seed,
     iterations,
     batchSize: w.workload.batchSize,
@@ -319,6 +342,40 @@ export function benchmarkUpdates(config: BenchmarkConfig): number {
       config.defaultSeeds.length * Math.round(config.defaultsBudgetFactor * w.stepBudget) +
       config.finalSeeds.length * w.stepBudget;
     total += perOptimizer * config.optimizers.length;
+  }
+  return total;
+}
+
+/**
+ * Multiply-adds of one update's forward pass (batch × per-image products): a run's relative cost per update, so
+ * that progress and ETA weigh a conv update (≈ 6× the MLP's) as what it costs rather than as one update.
+ */
+export function workPerUpdate(spec: Pick<RunSpec, "network" | "hidden" | "batchSize">): number {
+  if (spec.network === "conv") {
+    // SimpleConvNet on 28×28: 24×24 positions × 25 taps × 30 filters, then 4320 → hidden → 10.
+    return spec.batchSize * (24 * 24 * 25 * 30 + 4320 * spec.hidden[0] + spec.hidden[0] * 10);
+  }
+  const sizes = [784, ...spec.hidden, 10];
+  let macs = 0;
+  for (let l = 1; l < sizes.length; l++) macs += sizes[l - 1] * sizes[l];
+  return spec.batchSize * macs;
+}
+
+/** A run's work: its updates × `workPerUpdate` (a diverged run counts in full: progress is about plans). */
+export function runWork(spec: RunSpec): number {
+  return spec.iterations * workPerUpdate(spec);
+}
+
+/** The whole benchmark's work (every run at full length) in `workPerUpdate` units, for progress and ETA. */
+export function benchmarkWork(config: BenchmarkConfig): number {
+  let total = 0;
+  for (const w of config.workloads) {
+    const per = workPerUpdate({
+      network: w.workload.network.kind,
+      hidden: w.hidden,
+      batchSize: w.workload.batchSize,
+    });
+    total += per * benchmarkUpdates({ ...config, workloads: [w] });
   }
   return total;
 }

@@ -82,7 +82,7 @@ export const SEARCH_SPACES: readonly SearchSpace[] = [
     dimensions: [lr(1e-3, 0.1), beta("momentum", 0.02, 0.2), decay(1e-4, 0.3), warmup],
     schedule: "warmup-cosine",
     defaultsWarmupFraction: 0.05,
-    note: "run specs hand Muon the network's flat parameter buffer, which it treats as one 1×n row: its orthogonalisation then only normalises the whole update, so this is not Muon's matrix update (the parameter-groups composite, Muon on the hidden matrices + AdamW on the rest, had not landed)",
+    note: "the reference recipe (KellerJordan/Muon's MuonWithAuxAdam): Muon on the hidden weight matrices (the MLP's W2…W4, the conv net's 4320×100 W2), AdamW at lr 1e-3 and its defaults on the input and output matrices and every bias; the dimensions tune Muon's group, the schedule scales both",
   },
   {
     label: "schedule-free-adamw",
@@ -120,11 +120,11 @@ export const SEARCH_SPACES: readonly SearchSpace[] = [
   {
     label: "soap",
     id: "soap",
-    fixed: {},
+    fixed: { maxPrecondDim: 512 },
     dimensions: [lr(3e-4, 3e-2), beta("beta1", 0.02, 0.2), beta("beta2", 0.01, 0.1), eps(), decay(), warmup],
     schedule: "warmup-cosine",
     defaultsWarmupFraction: 0.05,
-    note: "on the flat parameter buffer SOAP sees one long vector, which it does not precondition (precondition1d off): it runs as Adam with its β's; per-matrix SOAP needs the parameter-groups work",
+    note: "one SOAP per weight matrix with its shape (conv filters as the 30×25 matrix), biases as Adam (precondition1d off, the reference's default); sides longer than maxPrecondDim = 512 are not rotated (reference default 10,000): a 784×784 or 4320×4320 eigenbasis every 10 updates does not fit a laptop budget, so W1 of the MLP and W2 of the conv net are rotated on their 100-wide side only",
   },
   {
     label: "lion",

@@ -28,6 +28,12 @@ export interface TrainingPlan {
   /** Loss chunks and checkpoints every this many updates (and after the last). */
   readonly checkpointEvery: number;
   readonly optimizers: readonly TrainingEntry[];
+  /**
+   * The batch loss each update reports (the curve, `onIteration`, divergence): `post-update` (the default, the
+   * seed's §8: `net.loss(x, t)` after the step, one more forward pass per update) or `pre-update` (the loss the
+   * gradient's own forward pass computed before the step: no extra pass, what a study needs to detect divergence).
+   */
+  readonly curveLoss?: "post-update" | "pre-update";
 }
 
 /**
@@ -194,7 +200,7 @@ export function trainPaired(
       states.push(state);
     });
   } else {
-    const initial = initialParameters(engine.config, plan.seed);
+    const initial = engine.initialParameters?.(plan.seed) ?? initialParameters(engine.config, plan.seed);
     for (let k = 0; k < count; k++) {
       engine.params(k).set(initial);
       states.push(optimizers[k].init(engine.layout.size, "float32"));
@@ -254,6 +260,7 @@ export function trainPaired(
   const losses = new Float64Array(count);
   const batchIndices = new Int32Array(plan.batchSize);
   const m = plan.batchSize;
+  const preUpdate = plan.curveLoss === "pre-update";
   let chunkStart = start + 1;
   for (let update = start + 1; update <= plan.iterations; update++) {
     for (let r = 0; r < m; r++) batchIndices[r] = random.integer(data.train.count);
@@ -267,10 +274,10 @@ export function trainPaired(
         schedule.apply(scheduleState, states[k]);
         lr[update - start - 1] = states[k].lr as number;
       }
-      engine.gradient(k, m);
+      const before = engine.gradient(k, m);
       optimizers[k].step(engine.params(k), engine.grads(k), states[k]);
       if (schedule !== null && scheduleState !== null) schedule.advance(scheduleState);
-      losses[k] = engine.loss(k, m);
+      losses[k] = preUpdate ? before : engine.loss(k, m);
       curves[k][update - start - 1] = losses[k];
     }
     callbacks.onIteration?.(update, losses);

@@ -9,7 +9,6 @@ import {
   PROFILE_MAX_RATIO,
   penalizedSteps,
   profileArea,
-  RUN_SPECS_CARRY_SCHEDULES,
   summarizeBenchmark,
   TARGET_RULE,
   type WorkloadBoard,
@@ -227,7 +226,7 @@ export function buildLeaderboard(
     const targetLine =
       board.target === null
         ? "Target: not fixed yet (calibration runs pending)."
-        : `Target: ${(board.target * 100).toFixed(1)} % validation accuracy (${board.targetSource === "stored" ? "stored with the workload version" : `calibrated by this study: ${TARGET_RULE}, rounded down to 0.1 %${RUN_SPECS_CARRY_SCHEDULES ? "" : "; the schedule is declared but not yet applied, so these runs used AdamW's constant default lr"}`}).`;
+        : `Target: ${(board.target * 100).toFixed(1)} % validation accuracy (${board.targetSource === "stored" ? "stored with the workload version" : `calibrated by this study: ${TARGET_RULE}, rounded down to 0.1 %`}).`;
     sections.push(
       [
         `## ${board.key}`,
@@ -292,15 +291,6 @@ export function buildLeaderboard(
     files: [],
   });
 
-  if (!RUN_SPECS_CARRY_SCHEDULES) {
-    caveats.push(
-      "Run specs do not carry an lr schedule yet: every run used a constant lr (the declared warmup-cosine and warmup fraction are recorded, not applied; Schedule-Free's own warmup is applied).",
-    );
-  }
-  for (const label of labels) {
-    const note = findSearchSpace(label).note;
-    if ((label === "muon" || label === "soap") && note) caveats.push(`${label}: ${note}.`);
-  }
   if (config.finalSeeds.length < 10)
     caveats.push(`Only ${config.finalSeeds.length} final seeds (the protocol asks for ≥ 10).`);
   if (boards.length < 3)
@@ -348,7 +338,6 @@ export function buildLeaderboard(
       finalSeeds: config.finalSeeds,
       defaultSeeds: config.defaultSeeds,
       defaultsBudgetFactor: config.defaultsBudgetFactor,
-      schedulesApplied: RUN_SPECS_CARRY_SCHEDULES,
     },
     workloads: Object.fromEntries(
       boards.map((board) => [
