@@ -3,7 +3,11 @@ import { InputRangeError } from "../util/errors.js";
 import { type ConvNetConfig, type ConvNetLayout, convNetLayout, convStageSummary } from "./conv-layout.js";
 import { convInitialParameters, SimpleConvNet } from "./conv-network.js";
 import type { BatchEngine, StepPathCount } from "./engine.js";
-import { ACCELERATED_STATE_ARRAYS, accelerateInMemory } from "./kernels/accelerate.js";
+import {
+  ACCELERATED_STATE_ARRAYS,
+  acceleratedScratchFloats,
+  accelerateInMemory,
+} from "./kernels/accelerate.js";
 import { instantiateKernels, KernelArena, type KernelExports } from "./kernels/wasm-kernels.js";
 import { RandomStream, SeededRandom } from "./random.js";
 import { type CrossEntropy, softmaxCrossEntropy } from "./reference-kernels.js";
@@ -244,6 +248,8 @@ export function createConvEngineFactory(
       dScores: arena.floats(maxBatch * classes),
       statePool: arena.floats(ACCELERATED_STATE_ARRAYS * P),
     }));
+    // The float32 Muon step's scratch for the largest matrix (Muon's recipe gives it the 4320×100 W2); shared.
+    const scratch = arena.floats(acceleratedScratchFloats(layout));
     arena.commit();
     const paths: StepPathCount[][] = nets.map(() => []);
 
@@ -570,8 +576,7 @@ export function createConvEngineFactory(
       accelerate(k, optimizer) {
         const counts: StepPathCount[] = [];
         paths[k] = counts;
-        // No Muon scratch: the conv network's parameters are not given to Muon by role (it steps on the plain loop).
-        return accelerateInMemory(kernels, nets[k].statePool(), new Float32Array(0), P, optimizer, counts);
+        return accelerateInMemory(kernels, nets[k].statePool(), scratch(), P, optimizer, counts);
       },
       stepPaths: (k) => paths[k],
     };
