@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ImageSet } from "../src/data/types.js";
 import { gatherBatch } from "../src/data/types.js";
+import { createNetworkOptimizer } from "../src/lab/network-optimizer.js";
 import { trainPaired } from "../src/lab/train.js";
 import {
   type ConvBatchEngine,
@@ -11,7 +12,7 @@ import {
   createConvEngineFactory,
   createConvReferenceEngine,
 } from "../src/nn/conv-engine.js";
-import { BOOK_CONV_NETWORK, type ConvNetConfig } from "../src/nn/conv-layout.js";
+import { BOOK_CONV_NETWORK, type ConvNetConfig, convNetLayout } from "../src/nn/conv-layout.js";
 import { compileKernels } from "../src/nn/kernels/wasm-kernels.js";
 import { SeededRandom } from "../src/nn/random.js";
 import { createOptimizer } from "../src/optim/index.js";
@@ -218,6 +219,31 @@ describe("the WebAssembly conv engine", () => {
     // Both start from the same weights: identical initial evaluations.
     expect(first[0].testLoss).toBe(first[1].testLoss);
     for (const e of last) expect(e.testAccuracy).toBeGreaterThan(0.5);
+  });
+
+  it("steps Muon's recipe (Muon on W2, AdamW on the rest) on the SIMD path, the same update as the plain composite", () => {
+    const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, 10);
+    const set = syntheticImages(10, 28, 10, 3);
+    const initial = engine.initialParameters(4);
+    engine.params(0).set(initial);
+    engine.batchInput.set(set.pixels.subarray(0, 10 * 784));
+    engine.batchLabels.set(set.labels.subarray(0, 10));
+    engine.prepareBatch(10);
+    engine.gradient(0, 10);
+    const layout = convNetLayout(BOOK_CONV_NETWORK);
+    const fast = engine.accelerate?.(0, createNetworkOptimizer("muon", layout).optimizer);
+    const plain = createNetworkOptimizer("muon", layout).optimizer;
+    if (fast === undefined) throw new Error("the conv engine accelerates");
+    const fastState = fast.init(layout.size, "float32");
+    const plainState = plain.init(layout.size, "float32");
+    const expected = Float32Array.from(initial);
+    const grads = engine.grads(0).slice();
+    fast.step(engine.params(0), engine.grads(0), fastState);
+    plain.step(expected, grads, plainState);
+    const paths = engine.stepPaths?.(0) ?? [];
+    expect(paths.find((p) => p.slot === "W2")).toMatchObject({ optimizer: "muon", simd: 1, plain: 0 });
+    expect(paths.every((p) => p.simd === 1 && p.plain === 0)).toBe(true);
+    expect(scaledError(engine.params(0), expected)).toBeLessThan(1e-5);
   });
 
   it("describes itself to checks as the widths of its stages, so the dense init cannot silently fill it", () => {
