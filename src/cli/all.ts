@@ -57,11 +57,11 @@ export async function all(argv: string[], io: CliIO): Promise<number> {
   const release = lockFolder(out, ["optlab", "all", ...argv].join(" "), (text) =>
     io.stderr(`optlab all: ${text}\n`),
   );
-  // writeReport logs one "  <stage> <seconds> s" line per stage; they are kept for the summary at the end.
-  const stages: { id: string; seconds: number }[] = [];
+  // writeReport logs one line per stage (see buildPieces); they are kept for the summary at the end.
+  const stages: Stage[] = [];
   const stageLog = (line: string) => {
-    const stage = /^ {2}(\S+)\s+(\d+(?:\.\d+)?) s$/.exec(line);
-    if (stage) stages.push({ id: stage[1], seconds: Number(stage[2]) });
+    const stage = parseStageLine(line);
+    if (stage) stages.push(stage);
     if (!values.quiet) log(line);
   };
   let items: Awaited<ReturnType<typeof writeReport>>;
@@ -80,14 +80,53 @@ export async function all(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-/** `optlab all: where the 58.1 s went: mnist 31.0 s (53 %), …`: the stages by time, the largest six named. */
-function whereTheTimeWent(stages: readonly { id: string; seconds: number }[], total: number): string {
-  const ranked = [...stages].sort((a, b) => b.seconds - a.seconds);
+/** One stage of the report: the main thread's seconds on it, and for work on worker threads its span and wait. */
+export interface Stage {
+  readonly id: string;
+  readonly seconds: number;
+  readonly background?: { readonly seconds: number; readonly waited: number };
+}
+
+/** Reads a stage line of `buildPieces` (`  trajectories  1.20 s`, `  mnist  1.30 s for its files, after …`). */
+export function parseStageLine(line: string): Stage | null {
+  const number = "(\\d+(?:\\.\\d+)?)";
+  const plain = new RegExp(`^ {2}(\\S+)\\s+${number} s$`).exec(line);
+  if (plain) return { id: plain[1], seconds: Number(plain[2]) };
+  const started = new RegExp(
+    `^ {2}(\\S+)\\s+${number} s for its files, after ${number} s on worker threads \\(${number} s waited for\\)$`,
+  ).exec(line);
+  if (!started) return null;
+  return {
+    id: started[1],
+    seconds: Number(started[2]),
+    background: { seconds: Number(started[3]), waited: Number(started[4]) },
+  };
+}
+
+/**
+ * `optlab all: where the 58.1 s went: on worker threads, side by side and beside the main thread: mnist 50.2 s, …;
+ * on the main thread: waiting for them 40.1 s (69 %), …`: the work on worker threads by its span, then the main
+ * thread's time by stage (the largest six named), which adds up to the total.
+ */
+export function whereTheTimeWent(stages: readonly Stage[], total: number): string {
   const part = (label: string, seconds: number) =>
     `${label} ${seconds.toFixed(1)} s (${((100 * seconds) / total).toFixed(0)} %)`;
   const sum = (list: readonly { seconds: number }[]) => list.reduce((s, stage) => s + stage.seconds, 0);
+  const background = stages.filter((stage) => stage.background !== undefined);
+  const main = stages.map((stage) =>
+    stage.background ? { id: `${stage.id} files`, seconds: stage.seconds } : stage,
+  );
+  const waited = background.reduce((s, stage) => s + (stage.background?.waited ?? 0), 0);
+  if (background.length > 0) main.push({ id: "waiting for them", seconds: waited });
+  const ranked = main.sort((a, b) => b.seconds - a.seconds);
   const parts = ranked.slice(0, 6).map((stage) => part(stage.id, stage.seconds));
   if (ranked.length > 6) parts.push(part(`${ranked.length - 6} other stages`, sum(ranked.slice(6))));
   parts.push(part("setup and moving files", Math.max(0, total - sum(ranked))));
-  return `optlab all: where the ${total.toFixed(1)} s went: ${parts.join(", ")}`;
+  const threads =
+    background.length === 0
+      ? ""
+      : `on worker threads, side by side and beside the main thread: ${background
+          .map((stage) => `${stage.id} ${stage.background?.seconds.toFixed(1)} s`)
+          .join(", ")}; on the main thread: `;
+  return `optlab all: where the ${total.toFixed(1)} s went: ${threads}${parts.join(", ")}`;
 }

@@ -11,7 +11,13 @@ import {
 } from "../lab/index.js";
 import { getLandscape } from "../landscapes/index.js";
 import { createOptimizer } from "../optim/index.js";
-import { DEFAULT_MNIST_OPTIMIZERS, type MnistPlan, runMnist, runPool } from "../run/index.js";
+import {
+  DEFAULT_MNIST_OPTIMIZERS,
+  type MnistPlan,
+  type MnistResult,
+  runMnist,
+  runPool,
+} from "../run/index.js";
 import { writeFileAtomic } from "../util/files.js";
 import { jsonLinesText } from "../util/json-lines.js";
 import { optlabVersion } from "../util/project.js";
@@ -70,8 +76,13 @@ export function mnistPlanFor(settings: ReportSettings, folder: string): MnistPla
 
 /** Runs the seed's MNIST experiment into the report folder and keeps its numbers for the answers. */
 export async function runMnistPart(folder: string, settings: ReportSettings, facts: ReportFacts) {
+  return mnistPartFiles(folder, await trainMnistPart(folder, settings), facts);
+}
+
+/** The training of the MNIST part (worker threads; its journal goes into `folder`). */
+export function trainMnistPart(folder: string, settings: ReportSettings): Promise<MnistResult> {
   const done: number[] = [];
-  const result = await runMnist(mnistPlanFor(settings, folder), {
+  return runMnist(mnistPlanFor(settings, folder), {
     onNote: (text) => settings.log(`  mnist: ${text}`),
     onSeedDone: (seed, seconds) => {
       done.push(seconds);
@@ -85,6 +96,10 @@ export async function runMnistPart(folder: string, settings: ReportSettings, fac
       );
     },
   });
+}
+
+/** The MNIST part's files and facts, from its training. */
+export function mnistPartFiles(folder: string, result: MnistResult, facts: ReportFacts) {
   writeMnistFiles(folder, result);
   const { header, runs } = result;
   const lastAccuracy = (r: (typeof runs)[number]) =>
@@ -134,6 +149,17 @@ export async function runMnistPart(folder: string, settings: ReportSettings, fac
 
 /** Seed §6 as a small experiment inside npm start (the fair tier of optlab compare runs it at full size). */
 export async function runRemediesPart(folder: string, settings: ReportSettings, facts: ReportFacts) {
+  return remediesPartFiles(folder, await trainRemediesPart(settings), facts);
+}
+
+/** The §6 study of npm start and its results (one run per optimizer and seed, on the worker pool). */
+export interface TrainedRemedies {
+  readonly study: StudyConfig;
+  readonly results: ReadonlyMap<string, RunResult>;
+}
+
+/** The training of the §6 part (run specs on the worker pool). */
+export async function trainRemediesPart(settings: ReportSettings): Promise<TrainedRemedies> {
   const study = remediesStudy({
     data: "mnist",
     seeds: settings.remedySeeds,
@@ -147,6 +173,12 @@ export async function runRemediesPart(folder: string, settings: ReportSettings, 
       if (done === total) settings.log(`  item 6: ${total} runs done`);
     },
   });
+  return { study, results };
+}
+
+/** The §6 part's figures, tables and facts, from its training (after the MNIST part's facts: it compares with them). */
+export function remediesPartFiles(folder: string, trained: TrainedRemedies, facts: ReportFacts) {
+  const { study, results } = trained;
   const summaries = summarizeStudy(study, results);
   const bySeed = (values: (r: RunResult) => number) => (id: string) =>
     study.seeds.map((seed) => {

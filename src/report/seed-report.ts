@@ -11,7 +11,7 @@ import {
 } from "../lab/index.js";
 import { getLandscape } from "../landscapes/index.js";
 import { escapeXml, renderFigure, timingFigure } from "../plot/index.js";
-import { experimentsFolder, printToPdf, readExperimentFile } from "../run/index.js";
+import { experimentsFolder, type MnistResult, printToPdf, readExperimentFile } from "../run/index.js";
 import { writeFileAtomic } from "../util/files.js";
 import { createDocument } from "./dom.js";
 import { writeFigureFiles } from "./figure-files.js";
@@ -20,11 +20,14 @@ import { indexHtml, type ReportItem } from "./page.js";
 import {
   buildMeasurements,
   machineLine,
+  mnistPartFiles,
   REPORT_TITLE,
   type ReportFacts,
   type ReportSettings,
-  runMnistPart,
-  runRemediesPart,
+  remediesPartFiles,
+  type TrainedRemedies,
+  trainMnistPart,
+  trainRemediesPart,
   writeAnswers,
 } from "./seed-pieces.js";
 
@@ -41,6 +44,13 @@ export interface ReportContext {
 /** A piece of the report: writes its files into the context's folder and returns its manifest entry. */
 export interface ReportPiece {
   readonly id: string;
+  /**
+   * Work on worker threads (the MNIST training) that `writeReport` starts before it builds any piece but the quiet
+   * ones, so that it runs beside the main thread's pieces; `build` comes later, in order, and awaits it.
+   */
+  start?(context: ReportContext): Promise<unknown>;
+  /** Built before any `start`, while the cores are free: a piece that measures time. */
+  readonly quiet?: boolean;
   build(context: ReportContext): ReportItem | Promise<ReportItem>;
 }
 
@@ -269,14 +279,33 @@ export function metricsItem(context: ReportContext): ReportItem {
 export function reportPieces(settings?: ReportSettings): ReportPiece[] {
   const pieces: ReportPiece[] = [
     ...SEED_FIGURE_IDS.map((id) => ({ id, build: (context: ReportContext) => seedFigure(id, context) })),
-    { id: "timing", build: timingItem },
+    { id: "timing", build: timingItem, quiet: true },
     { id: "metrics", build: metricsItem },
   ];
   if (settings === undefined) return pieces;
+  // The two trainings run on worker threads from the start, side by side (four threads on the cores, so neither
+  // leaves a core idle while the other starts, ends a seed or waits for its last run) and beside the 2D pieces;
+  // each is turned into files and facts in report order, item 6 after MNIST (its facts compare with MNIST's).
+  let mnist: Promise<MnistResult> | undefined;
+  let remedies: Promise<TrainedRemedies> | undefined;
   return [
     ...pieces,
-    { id: "mnist", build: (context) => runMnistPart(context.folder, settings, context.facts) },
-    { id: "remedies", build: (context) => runRemediesPart(context.folder, settings, context.facts) },
+    {
+      id: "mnist",
+      start: (context) => (mnist = trainMnistPart(context.folder, settings)),
+      build: async (context) =>
+        mnistPartFiles(
+          context.folder,
+          await (mnist ?? trainMnistPart(context.folder, settings)),
+          context.facts,
+        ),
+    },
+    {
+      id: "remedies",
+      start: () => (remedies = trainRemediesPart(settings)),
+      build: async (context) =>
+        remediesPartFiles(context.folder, await (remedies ?? trainRemediesPart(settings)), context.facts),
+    },
     {
       id: "report",
       build: (context) =>
@@ -288,6 +317,64 @@ export function reportPieces(settings?: ReportSettings): ReportPiece[] {
         ),
     },
   ];
+}
+
+/**
+ * Builds the pieces into the context's folder and returns their items in the pieces' order: the quiet pieces first,
+ * then every piece's `start`, then the others in order, each awaiting its own started work. Logs one line per
+ * piece: `  ID  SECONDS s` (the main thread's time on it; for a piece with started work,
+ * `  ID  SECONDS s for its files, after SPAN s on worker threads (WAITED s waited for)`: the work's time from its
+ * start to its end, and how long the main thread waited for it before building). When a piece fails, the started work is awaited before the error goes on (no thread writes into
+ * a folder that is being removed).
+ */
+export async function buildPieces(
+  pieces: readonly ReportPiece[],
+  context: ReportContext,
+  log: (line: string) => void,
+): Promise<ReportItem[]> {
+  const items: (ReportItem | undefined)[] = pieces.map(() => undefined);
+  const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(2);
+  const build = async (i: number, note = (text: string) => text) => {
+    const started = performance.now();
+    items[i] = await pieces[i].build(context);
+    log(note(`  ${pieces[i].id.padEnd(22)} ${seconds(started)} s`));
+  };
+  const background = new Map<number, { promise: Promise<unknown>; settled: Promise<number> }>();
+  try {
+    for (let i = 0; i < pieces.length; i++) if (pieces[i].quiet === true) await build(i);
+    for (let i = 0; i < pieces.length; i++) {
+      const start = pieces[i].start;
+      if (start === undefined) continue;
+      const started = performance.now();
+      const promise = start.call(pieces[i], context);
+      // Settled is what waits on failure; it never rejects, so a failure before its build is not unhandled.
+      const settled = promise.then(
+        () => performance.now() - started,
+        () => performance.now() - started,
+      );
+      background.set(i, { promise, settled });
+    }
+    for (let i = 0; i < pieces.length; i++) {
+      if (pieces[i].quiet === true) continue;
+      const work = background.get(i);
+      if (work === undefined) {
+        await build(i);
+        continue;
+      }
+      const waiting = performance.now();
+      await work.promise;
+      const waited = seconds(waiting);
+      const span = ((await work.settled) / 1000).toFixed(2);
+      await build(
+        i,
+        (line) => `${line} for its files, after ${span} s on worker threads (${waited} s waited for)`,
+      );
+    }
+  } catch (error) {
+    await Promise.all([...background.values()].map((work) => work.settled));
+    throw error;
+  }
+  return items as ReportItem[];
 }
 
 /**
@@ -311,12 +398,7 @@ export async function writeReport(
       runs: new Map(),
       facts: {},
     };
-    const items: ReportItem[] = [];
-    for (const piece of pieces) {
-      const started = performance.now();
-      items.push(await piece.build(context));
-      log(`  ${piece.id.padEnd(22)} ${((performance.now() - started) / 1000).toFixed(2)} s`);
-    }
+    const items = await buildPieces(pieces, context, log);
     const manifest = {
       format: "optlab-report",
       version: 1,
