@@ -81,8 +81,8 @@ export const soapMeta: OptimizerMeta = {
     "m is kept in the eigenbasis and re-expressed when the basis changes; the basis is refreshed every f steps by " +
     "one power iteration and a QR decomposition, after sorting by the estimated eigenvalues; weight decay comes " +
     "after the step. With f larger than the run, SOAP is Adam (ε̂ form) in the fixed basis of the first gradient. " +
-    "optlab computes the first eigenbasis by Jacobi rotations and the QR by modified Gram–Schmidt (torch: eigh, " +
-    "Householder QR); column signs may differ, which does not change the step. merge_dims is not needed for " +
+    "optlab computes the first eigenbasis by Jacobi rotations (torch: eigh) and the QR by Householder reflections, " +
+    "as torch.linalg.qr, in float64 scratch; column signs may differ, which does not change the step. merge_dims is not needed for " +
     "optlab's vectors and matrices. No golden data: checked by hand-derived steps and the fixed-basis identity.",
   reference:
     "Vyas et al. 2024, SOAP: Improving and Stabilizing Shampoo using Adam (arXiv:2409.11321); nikhilvyas/SOAP soap.py.",
@@ -186,7 +186,10 @@ function eigenbasis(A: FloatArray, d: number, Q: FloatArray, work: FloatArray, v
 
 /**
  * One refresh of a side (a1e5535 `get_orthogonal_matrix_QR`): sort Q's columns by diag(Qᵀ·A·Q), descending, permute
- * the second moment v along that side the same way, then Q ← the Q factor of A·Q (modified Gram–Schmidt).
+ * the second moment v along that side the same way, then Q ← the Q factor of A·Q_sorted by Householder reflections
+ * (torch.linalg.qr: LAPACK geqrf + orgqr). Householder keeps Q orthogonal where A is rank-deficient — the first
+ * layer's L has a zero row and column for every input pixel that is 0 in every image so far, so A·Q_sorted has zero
+ * columns — where Gram–Schmidt has nothing to normalise. `qr` is float64 scratch of householderScratch(d) numbers.
  */
 function refreshSide(
   A: FloatArray,
@@ -198,6 +201,7 @@ function refreshSide(
   left: boolean,
   work: FloatArray,
   sorted: FloatArray,
+  qr: Float64Array,
 ): void {
   // work[j] = estimated eigenvalue of column j;  work[d + j] = column order.
   for (let j = 0; j < d; j++) {
@@ -217,13 +221,13 @@ function refreshSide(
     work[d + a] = work[d + best];
     work[d + best] = tmp;
   }
-  // Q_sorted into `sorted`, then A·Q_sorted into Q.
+  // Q_sorted into `sorted`, then A·Q_sorted into the QR scratch (float64).
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) sorted[i * d + j] = Q[i * d + work[d + j]];
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) {
       let s = 0;
       for (let k = 0; k < d; k++) s += A[i * d + k] * sorted[k * d + j];
-      Q[i * d + j] = s;
+      qr[i * d + j] = s;
     }
   }
   // Permute v along this side (rows for the left side, columns for the right) with `sorted` as scratch.
@@ -235,20 +239,78 @@ function refreshSide(
       else v[a * cols + j] = sorted[j];
     }
   }
-  // Modified Gram–Schmidt on Q's columns, twice for orthogonality to rounding.
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < d; j++) {
-      for (let p = 0; p < j; p++) {
-        let s = 0;
-        for (let i = 0; i < d; i++) s += Q[i * d + p] * Q[i * d + j];
-        for (let i = 0; i < d; i++) Q[i * d + j] -= s * Q[i * d + p];
-      }
-      let norm = 0;
-      for (let i = 0; i < d; i++) norm += Q[i * d + j] * Q[i * d + j];
-      norm = Math.sqrt(norm);
-      for (let i = 0; i < d; i++) Q[i * d + j] = norm > 0 ? Q[i * d + j] / norm : i === j ? 1 : 0;
+  householderQ(qr, d, Q);
+}
+
+/** Float64 scratch `householderQ` needs for a d×d matrix: the matrix, Q, and two d-vectors. */
+function householderScratch(d: number): number {
+  return 2 * d * d + 2 * d;
+}
+
+/**
+ * Q (d×d, row-major) ← the orthogonal factor of the d×d matrix in `scratch[0, d²)` (overwritten), by Householder
+ * reflections H_k = I − τ_k·u_k·u_kᵀ (u_k[k] = 1; β = −sign(a_kk)·‖a_k:‖, τ = (β − a_kk)/β, LAPACK's dlarfg; a
+ * column already 0 below the diagonal gives τ = 0, H = I), then Q = H_0·H_1·…·H_{d−1} accumulated backwards
+ * (dorg2r). Q is orthogonal to rounding whatever the rank.
+ */
+function householderQ(scratch: Float64Array, d: number, Q: FloatArray): void {
+  const M = scratch;
+  const W = d * d; // the Q being formed
+  const tau = 2 * d * d;
+  const s = tau + d;
+  for (let k = 0; k < d; k++) {
+    let below = 0;
+    for (let i = k + 1; i < d; i++) below += M[i * d + k] * M[i * d + k];
+    if (below === 0) {
+      scratch[tau + k] = 0; // already upper-triangular in this column (or zero): H_k = I
+      continue;
+    }
+    const alpha = M[k * d + k];
+    const norm = Math.sqrt(alpha * alpha + below);
+    const beta = alpha >= 0 ? -norm : norm;
+    scratch[tau + k] = (beta - alpha) / beta;
+    // u = x / (α − β) by division (LAPACK scales by the reciprocal): a column that is already ±|x|·e_r then gives
+    // u = e_k ± e_r and τ = 1 exactly, so a signed permutation (diagonal L, exact zero rows) comes out exact.
+    const pivot = alpha - beta;
+    for (let i = k + 1; i < d; i++) M[i * d + k] /= pivot;
+    M[k * d + k] = beta;
+    // The remaining columns: a_j ← a_j − τ·u·(uᵀ·a_j), row by row.
+    for (let j = k + 1; j < d; j++) scratch[s + j] = M[k * d + j];
+    for (let i = k + 1; i < d; i++) {
+      const u = M[i * d + k];
+      for (let j = k + 1; j < d; j++) scratch[s + j] += u * M[i * d + j];
+    }
+    const t = scratch[tau + k];
+    for (let j = k + 1; j < d; j++) {
+      scratch[s + j] *= t;
+      M[k * d + j] -= scratch[s + j];
+    }
+    for (let i = k + 1; i < d; i++) {
+      const u = M[i * d + k];
+      for (let j = k + 1; j < d; j++) M[i * d + j] -= u * scratch[s + j];
     }
   }
+  for (let i = 0; i < d * d; i++) scratch[W + i] = 0;
+  for (let i = 0; i < d; i++) scratch[W + i * d + i] = 1;
+  for (let k = d - 1; k >= 0; k--) {
+    const t = scratch[tau + k];
+    if (t === 0) continue;
+    // Columns < k of rows ≥ k are still 0: H_k touches rows k… and columns k… only.
+    for (let j = k; j < d; j++) scratch[s + j] = scratch[W + k * d + j];
+    for (let i = k + 1; i < d; i++) {
+      const u = M[i * d + k];
+      for (let j = k; j < d; j++) scratch[s + j] += u * scratch[W + i * d + j];
+    }
+    for (let j = k; j < d; j++) {
+      scratch[s + j] *= t;
+      scratch[W + k * d + j] -= scratch[s + j];
+    }
+    for (let i = k + 1; i < d; i++) {
+      const u = M[i * d + k];
+      for (let j = k; j < d; j++) scratch[W + i * d + j] -= u * scratch[s + j];
+    }
+  }
+  for (let i = 0; i < d * d; i++) Q[i] = scratch[W + i];
 }
 
 export function soap(options: SoapOptions = {}): Optimizer<SoapState> {
@@ -262,6 +324,12 @@ export function soap(options: SoapOptions = {}): Optimizer<SoapState> {
   const maxDim = hp.maxPrecondDim as number;
   const normalize = hp.normalizeGrads as boolean;
   const correctBias = hp.correctBias as boolean;
+  /** Float64 scratch of the QR refresh, made at the first refresh (per instance, as Muon's; not state, never per step). */
+  let qrScratch = new Float64Array(0);
+  const qrFor = (d: number): Float64Array => {
+    if (qrScratch.length < householderScratch(d)) qrScratch = new Float64Array(householderScratch(d));
+    return qrScratch;
+  };
 
   /** P ← Q_Lᵀ·X·Q_R (into the basis) or Q_L·X·Q_Rᵀ (back), through T; identity on an unrotated side. */
   function project(state: SoapState, X: ArrayLike<number>, back: boolean, out: FloatArray): void {
@@ -377,8 +445,8 @@ export function soap(options: SoapOptions = {}): Optimizer<SoapState> {
       if (t % frequency === 0) {
         // m back to the parameter's basis, new bases (v permuted along), m into the new basis.
         project(state, m, true, P);
-        if (sideL === 1) refreshSide(L, QL, rows, v, rows, cols, true, E, F);
-        if (sideR === 1) refreshSide(R, QR, cols, v, rows, cols, false, E, F);
+        if (sideL === 1) refreshSide(L, QL, rows, v, rows, cols, true, E, F, qrFor(rows));
+        if (sideR === 1) refreshSide(R, QR, cols, v, rows, cols, false, E, F, qrFor(cols));
         project(state, P, false, m);
       }
     },
