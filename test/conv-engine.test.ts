@@ -1,6 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ImageSet } from "../src/data/types.js";
 import { gatherBatch } from "../src/data/types.js";
@@ -13,18 +11,15 @@ import {
   createConvReferenceEngine,
 } from "../src/nn/conv-engine.js";
 import { BOOK_CONV_NETWORK, type ConvNetConfig, convNetLayout } from "../src/nn/conv-layout.js";
-import { compileKernels } from "../src/nn/kernels/wasm-kernels.js";
 import { SeededRandom } from "../src/nn/random.js";
 import { createOptimizer } from "../src/optim/index.js";
 import { loadDataset } from "../src/run/datasets.js";
+import { testKernelModule } from "./kernel-module.js";
 
-const root = join(import.meta.dirname, "..");
 let module: WebAssembly.Module;
 
 beforeAll(() => {
-  const path = join(root, "build", "wasm", "kernels.wasm");
-  if (!existsSync(path)) execFileSync("npm", ["run", "build:wasm"], { cwd: root, stdio: "ignore" });
-  module = compileKernels(readFileSync(path));
+  module = testKernelModule();
 });
 
 /** max |a − b| / max |b|: float32 kernels summing in another order agree to a few float32 ulps of the largest value. */

@@ -1,28 +1,23 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DataSplit } from "../src/data/types.js";
 import { createNetworkEntry } from "../src/lab/network-optimizer.js";
 import { trainPaired } from "../src/lab/train.js";
-import { compileKernels, instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
+import { instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
 import { simdStep } from "../src/nn/kernels/wasm-optimizers.js";
 import { type NetworkConfig, networkLayout } from "../src/nn/layout.js";
 import { createWasmEngineFactory } from "../src/nn/wasm-engine.js";
 import { createOptimizer, type Optimizer, type OptimizerState } from "../src/optim/index.js";
 import { loadMnistSample } from "../src/run/datasets.js";
+import { testKernelModule } from "./kernel-module.js";
 
 // Prodigy and D-Adaptation AdamW at lr = 0 (the first update of a warmup from 0). Their estimate of d is a ratio
 // whose denominator Σ|s| sums s weighted by d·η: at η = 0 it is 0/0. The reference implementations leave d alone
 // there (prodigyopt and dadaptation: `if d_denom == 0: return`); the update, dη = 0, is exactly zero.
 
-const root = join(import.meta.dirname, "..");
 let module: WebAssembly.Module;
 
 beforeAll(() => {
-  const path = join(root, "build", "wasm", "kernels.wasm");
-  if (!existsSync(path)) execFileSync("npm", ["run", "build:wasm"], { cwd: root, stdio: "ignore" });
-  module = compileKernels(readFileSync(path));
+  module = testKernelModule();
 });
 
 /** Within 4 ulps of `expected` (float64): a formula error in a step of 1e-3 shows at 1e-12 relative. */

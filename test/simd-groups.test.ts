@@ -1,12 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DataSplit } from "../src/data/types.js";
 import { createNetworkEntry, createNetworkOptimizer } from "../src/lab/network-optimizer.js";
 import { trainPaired } from "../src/lab/train.js";
 import { ACCELERATED_STATE_ARRAYS } from "../src/nn/kernels/accelerate.js";
-import { compileKernels, instantiateKernels } from "../src/nn/kernels/wasm-kernels.js";
+import { instantiateKernels } from "../src/nn/kernels/wasm-kernels.js";
 import { simdStep } from "../src/nn/kernels/wasm-optimizers.js";
 import { type NetworkConfig, networkLayout } from "../src/nn/layout.js";
 import { SeededRandom } from "../src/nn/random.js";
@@ -14,17 +11,15 @@ import { createWasmEngineFactory } from "../src/nn/wasm-engine.js";
 import { isParameterGroups } from "../src/optim/groups.js";
 import { createOptimizer, type Optimizer, type OptimizerState, optimizerIds } from "../src/optim/index.js";
 import { loadMnistSample } from "../src/run/datasets.js";
+import { testKernelModule } from "./kernel-module.js";
 
 // Parameter groups on the SIMD path: each slot steps through its own float32 SIMD step (Muon through Newton–Schulz
 // on the GEMM kernels, AdamW element-wise) over state in kernel memory, with the fields of the plain composite.
 
-const root = join(import.meta.dirname, "..");
 let module: WebAssembly.Module;
 
 beforeAll(() => {
-  const path = join(root, "build", "wasm", "kernels.wasm");
-  if (!existsSync(path)) execFileSync("npm", ["run", "build:wasm"], { cwd: root, stdio: "ignore" });
-  module = compileKernels(readFileSync(path));
+  module = testKernelModule();
 });
 
 /** The book's MNIST network (784-100-100-100-100-10), the layout `optlab mnist` trains. */

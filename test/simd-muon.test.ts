@@ -1,21 +1,16 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileKernels, instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
+import { instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
 import { muonScratchFloats, muonSimdStep } from "../src/nn/kernels/wasm-muon.js";
 import { SeededRandom } from "../src/nn/random.js";
 import { createOptimizer } from "../src/optim/index.js";
+import { testKernelModule } from "./kernel-module.js";
 
 // The float32 Muon step on the kernels (Newton–Schulz on gemm_nn) against torch-semantics Muon in float64.
 
-const root = join(import.meta.dirname, "..");
 let module: WebAssembly.Module;
 
 beforeAll(() => {
-  const path = join(root, "build", "wasm", "kernels.wasm");
-  if (!existsSync(path)) execFileSync("npm", ["run", "build:wasm"], { cwd: root, stdio: "ignore" });
-  module = compileKernels(readFileSync(path));
+  module = testKernelModule();
 });
 
 describe("the float32 SIMD Muon step", () => {

@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileKernels, instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
+import { instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
 import { NO_SIMD_STEP, simdStep } from "../src/nn/kernels/wasm-optimizers.js";
 import { SeededRandom } from "../src/nn/random.js";
 import { createOptimizer, type Optimizer, optimizerIds, optimizerMeta } from "../src/optim/index.js";
+import { testKernelModule } from "./kernel-module.js";
 
 // Every optimizer of the registry has a float32 SIMD step that agrees with its float64 library step on random
 // data to float32 rounding, or is listed in NO_SIMD_STEP with the reason. A new optimizer fails here until it
@@ -15,9 +15,7 @@ const root = join(import.meta.dirname, "..");
 let module: WebAssembly.Module;
 
 beforeAll(() => {
-  const path = join(root, "build", "wasm", "kernels.wasm");
-  if (!existsSync(path)) execFileSync("npm", ["run", "build:wasm"], { cwd: root, stdio: "ignore" });
-  module = compileKernels(readFileSync(path));
+  module = testKernelModule();
 });
 
 const n = 1003; // 250 f32x4 groups and a scalar tail of 3
