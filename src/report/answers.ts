@@ -718,7 +718,7 @@ function q6(m: Measurements): ReportEntry {
       paragraphs.push(
         book.claim("compare", ["swats.zero", "swats.switched"], (v) =>
           v === "equal"
-            ? `SWATS never switched to SGD in any seed: its rule waits until the bias-corrected average of the projected SGD rate agrees with the current projection within ε = ${r.swatsEps ?? "1e-9"}, and on this network the projection keeps moving, so SWATS ran as Adam throughout and its result is Adam's, not SGD's.`
+            ? `SWATS never switched to SGD in any seed: its rule waits until the bias-corrected average of the projected SGD rate agrees with the current projection within ε = ${r.swatsEps ?? "1e-9"}, and on this network the projection keeps moving, so SWATS ran its Adam phase throughout and its result is an Adam result, not SGD's (its Adam phase is the ε̂ form with ε = 1e-9, not the torch Adam beside it, so the two rows need not agree).`
             : `SWATS switched to SGD in ${switched} of ${swats.switchedAt?.length} seeds (at update ${swats.switchedAt?.map((s) => s ?? "never").join(", ")}).`,
         ),
       );
