@@ -1,6 +1,13 @@
 import { decayRange, epsRange, flag, lrRange, num, resolveHyperparameters, unitOpenRange } from "./hyper.js";
 import { matrixShape, symmetricEigen } from "./linalg.js";
-import { type DType, type FloatArray, type Optimizer, type OptimizerMeta, zeros } from "./types.js";
+import {
+  type DType,
+  type FloatArray,
+  type Hyperparameters,
+  type Optimizer,
+  type OptimizerMeta,
+  zeros,
+} from "./types.js";
 
 export const soapMeta: OptimizerMeta = {
   id: "soap",
@@ -313,34 +320,27 @@ function householderQ(scratch: Float64Array, d: number, Q: FloatArray): void {
   for (let i = 0; i < d * d; i++) Q[i] = scratch[W + i];
 }
 
-export function soap(options: SoapOptions = {}): Optimizer<SoapState> {
-  const hp = resolveHyperparameters(soapMeta, { ...options });
-  const beta1 = hp.beta1 as number;
-  const beta2 = hp.beta2 as number;
-  const shampooBeta = (hp.shampooBeta as number) < 0 ? beta2 : (hp.shampooBeta as number);
-  const eps = hp.eps as number;
-  const weightDecay = hp.weightDecay as number;
-  const frequency = hp.preconditionFrequency as number;
-  const maxDim = hp.maxPrecondDim as number;
-  const normalize = hp.normalizeGrads as boolean;
-  const correctBias = hp.correctBias as boolean;
-  /** Float64 scratch of the QR refresh, made at the first refresh (per instance, as Muon's; not state, never per step). */
-  let qrScratch = new Float64Array(0);
-  const qrFor = (d: number): Float64Array => {
-    if (qrScratch.length < householderScratch(d)) qrScratch = new Float64Array(householderScratch(d));
-    return qrScratch;
-  };
+/**
+ * The two products a SOAP step spends its time in, over a state's arrays: `project` (P ← Q_Lᵀ·X·Q_R, or Q_L·X·Q_Rᵀ
+ * when `back`; identity on an unrotated side; `out` may be X, and T is the caller's scratch between the two sides)
+ * and `accumulate` (L ← L + w·(G·Gᵀ − L), R ← R + w·(Gᵀ·G − R) on the rotated sides). The plain loops below are
+ * the reference; the float32 step (src/nn/kernels/wasm-soap.ts) runs the same step with them on the GEMM kernels.
+ */
+export interface SoapProducts {
+  project(state: SoapState, X: FloatArray, back: boolean, out: FloatArray): void;
+  accumulate(state: SoapState, grads: FloatArray, weight: number): void;
+}
 
-  /** P ← Q_Lᵀ·X·Q_R (into the basis) or Q_L·X·Q_Rᵀ (back), through T; identity on an unrotated side. */
-  function project(state: SoapState, X: ArrayLike<number>, back: boolean, out: FloatArray): void {
+/** The reference products: row-by-column loops summing in float64. */
+export const plainSoapProducts: SoapProducts = {
+  project(state, X, back, out) {
     const { rows, cols, sideL, sideR, QL, QR, T } = state;
     if (sideL === 1) leftMultiply(QL, X, rows, cols, !back, T);
     else for (let k = 0; k < rows * cols; k++) T[k] = X[k];
     if (sideR === 1) rightMultiply(T, QR, rows, cols, back, out);
     else out.set(T);
-  }
-
-  function accumulate(state: SoapState, grads: FloatArray, weight: number): void {
+  },
+  accumulate(state, grads, weight) {
     const { rows, cols, sideL, sideR, L, R } = state;
     if (sideL === 1) {
       for (let i = 0; i < rows; i++) {
@@ -360,95 +360,131 @@ export function soap(options: SoapOptions = {}): Optimizer<SoapState> {
         }
       }
     }
-  }
+  },
+};
 
+export function soap(options: SoapOptions = {}): Optimizer<SoapState> {
+  const hp = resolveHyperparameters(soapMeta, { ...options });
   return {
     id: soapMeta.id,
     hp,
     meta: soapMeta,
     init(n: number, dtype?: DType, shape?: readonly number[]) {
-      const matrix = matrixShape(soapMeta.id, n, shape);
-      const preconditionVector = matrix === null && (hp.precondition1d as boolean) && n <= maxDim;
-      const [rows, cols] = matrix ?? (preconditionVector ? [n, 1] : [0, 0]);
-      const sideL = rows > 0 && rows <= maxDim ? 1 : 0;
-      const sideR = matrix !== null && cols <= maxDim ? 1 : 0;
-      const big = Math.max(sideL ? rows : 0, sideR ? cols : 0);
-      const rotated = rows > 0;
-      return {
-        started: 0,
-        t: 0,
-        lr: hp.lr as number,
-        rows,
-        cols,
-        sideL,
-        sideR,
-        L: zeros(sideL ? rows * rows : 0, dtype),
-        R: zeros(sideR ? cols * cols : 0, dtype),
-        QL: zeros(sideL ? rows * rows : 0, dtype),
-        QR: zeros(sideR ? cols * cols : 0, dtype),
-        m: zeros(n, dtype),
-        v: zeros(n, dtype),
-        P: zeros(rotated ? n : 0, dtype),
-        T: zeros(rotated ? n : 0, dtype),
-        E: zeros(Math.max(big * big, 2 * big), dtype),
-        F: zeros(big * big, dtype),
-      };
+      return soapInit(hp, n, dtype, shape);
     },
-    step(params: FloatArray, grads: FloatArray, state: SoapState) {
-      const { rows, cols, sideL, sideR, L, R, QL, QR, m, v, P, E, F } = state;
-      const n = params.length;
-      const rotated = rows > 0 && (sideL === 1 || sideR === 1);
-      if (state.started === 0) {
-        // The first gradient only builds the preconditioners (lerp from 0 with weight 1 − β_s).
-        state.started = 1;
-        if (rotated) {
-          accumulate(state, grads, 1 - shampooBeta);
-          if (sideL === 1) eigenbasis(L, rows, QL, E, F);
-          if (sideR === 1) eigenbasis(R, cols, QR, E, F);
-        }
-        return;
-      }
-      const t = ++state.t;
-      const gp = rotated ? P : grads;
-      if (rotated) project(state, grads, false, P);
-      for (let k = 0; k < n; k++) {
-        m[k] = beta1 * m[k] + (1 - beta1) * gp[k];
-        v[k] = beta2 * v[k] + (1 - beta2) * (gp[k] * gp[k]);
-      }
-      // N (the preconditioned step, back in the parameter's basis) into P.
-      const direction = rotated ? P : E;
+    step: soapStepper(hp, plainSoapProducts),
+  };
+}
+
+/** A fresh SOAP state for n parameters of `shape` (see soapMeta.state). */
+function soapInit(hp: Hyperparameters, n: number, dtype?: DType, shape?: readonly number[]): SoapState {
+  const maxDim = hp.maxPrecondDim as number;
+  const matrix = matrixShape(soapMeta.id, n, shape);
+  const preconditionVector = matrix === null && (hp.precondition1d as boolean) && n <= maxDim;
+  const [rows, cols] = matrix ?? (preconditionVector ? [n, 1] : [0, 0]);
+  const sideL = rows > 0 && rows <= maxDim ? 1 : 0;
+  const sideR = matrix !== null && cols <= maxDim ? 1 : 0;
+  const big = Math.max(sideL ? rows : 0, sideR ? cols : 0);
+  const rotated = rows > 0;
+  return {
+    started: 0,
+    t: 0,
+    lr: hp.lr as number,
+    rows,
+    cols,
+    sideL,
+    sideR,
+    L: zeros(sideL ? rows * rows : 0, dtype),
+    R: zeros(sideR ? cols * cols : 0, dtype),
+    QL: zeros(sideL ? rows * rows : 0, dtype),
+    QR: zeros(sideR ? cols * cols : 0, dtype),
+    m: zeros(n, dtype),
+    v: zeros(n, dtype),
+    P: zeros(rotated ? n : 0, dtype),
+    T: zeros(rotated ? n : 0, dtype),
+    E: zeros(Math.max(big * big, 2 * big), dtype),
+    F: zeros(big * big, dtype),
+  };
+}
+
+/**
+ * SOAP's step for the resolved hyperparameters `hp`, with its products from `products`: the element-wise moments,
+ * the bias correction, weight decay and the basis refreshes (float64 scratch) are this function's, whichever
+ * products run.
+ */
+export function soapStepper(
+  hp: Hyperparameters,
+  products: SoapProducts,
+): (params: FloatArray, grads: FloatArray, state: SoapState) => void {
+  const beta1 = hp.beta1 as number;
+  const beta2 = hp.beta2 as number;
+  const shampooBeta = (hp.shampooBeta as number) < 0 ? beta2 : (hp.shampooBeta as number);
+  const eps = hp.eps as number;
+  const weightDecay = hp.weightDecay as number;
+  const frequency = hp.preconditionFrequency as number;
+  const normalize = hp.normalizeGrads as boolean;
+  const correctBias = hp.correctBias as boolean;
+  const { project, accumulate } = products;
+  /** Float64 scratch of the QR refresh, made at the first refresh (per instance, as Muon's; not state, never per step). */
+  let qrScratch = new Float64Array(0);
+  const qrFor = (d: number): Float64Array => {
+    if (qrScratch.length < householderScratch(d)) qrScratch = new Float64Array(householderScratch(d));
+    return qrScratch;
+  };
+  return (params: FloatArray, grads: FloatArray, state: SoapState) => {
+    const { rows, cols, sideL, sideR, L, R, QL, QR, m, v, P, E, F } = state;
+    const n = params.length;
+    const rotated = rows > 0 && (sideL === 1 || sideR === 1);
+    if (state.started === 0) {
+      // The first gradient only builds the preconditioners (lerp from 0 with weight 1 − β_s).
+      state.started = 1;
       if (rotated) {
-        for (let k = 0; k < n; k++) state.T[k] = m[k] / (Math.sqrt(v[k]) + eps);
-        // project() uses T as its own scratch: copy the quotient to P first.
-        P.set(state.T);
-        project(state, P, true, P);
+        accumulate(state, grads, 1 - shampooBeta);
+        if (sideL === 1) eigenbasis(L, rows, QL, E, F);
+        if (sideR === 1) eigenbasis(R, cols, QR, E, F);
       }
-      let scale = state.lr;
-      if (correctBias) scale = (scale * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
-      let normalizer = 1;
-      if (normalize) {
-        let squares = 0;
-        for (let k = 0; k < n; k++) {
-          const d = rotated ? direction[k] : m[k] / (Math.sqrt(v[k]) + eps);
-          squares += d * d;
-        }
-        normalizer = 1e-30 + Math.sqrt(squares / n);
-      }
-      const decay = -(state.lr * weightDecay);
+      return;
+    }
+    const t = ++state.t;
+    const gp = rotated ? P : grads;
+    if (rotated) project(state, grads, false, P);
+    for (let k = 0; k < n; k++) {
+      m[k] = beta1 * m[k] + (1 - beta1) * gp[k];
+      v[k] = beta2 * v[k] + (1 - beta2) * (gp[k] * gp[k]);
+    }
+    // N (the preconditioned step, back in the parameter's basis) into P.
+    const direction = rotated ? P : E;
+    if (rotated) {
+      for (let k = 0; k < n; k++) state.T[k] = m[k] / (Math.sqrt(v[k]) + eps);
+      // project() uses T as its own scratch: copy the quotient to P first.
+      P.set(state.T);
+      project(state, P, true, P);
+    }
+    let scale = state.lr;
+    if (correctBias) scale = (scale * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    let normalizer = 1;
+    if (normalize) {
+      let squares = 0;
       for (let k = 0; k < n; k++) {
         const d = rotated ? direction[k] : m[k] / (Math.sqrt(v[k]) + eps);
-        params[k] += -scale * (d / normalizer);
-        if (weightDecay > 0) params[k] += decay * params[k];
+        squares += d * d;
       }
-      if (!rotated) return;
-      accumulate(state, grads, 1 - shampooBeta);
-      if (t % frequency === 0) {
-        // m back to the parameter's basis, new bases (v permuted along), m into the new basis.
-        project(state, m, true, P);
-        if (sideL === 1) refreshSide(L, QL, rows, v, rows, cols, true, E, F, qrFor(rows));
-        if (sideR === 1) refreshSide(R, QR, cols, v, rows, cols, false, E, F, qrFor(cols));
-        project(state, P, false, m);
-      }
-    },
+      normalizer = 1e-30 + Math.sqrt(squares / n);
+    }
+    const decay = -(state.lr * weightDecay);
+    for (let k = 0; k < n; k++) {
+      const d = rotated ? direction[k] : m[k] / (Math.sqrt(v[k]) + eps);
+      params[k] += -scale * (d / normalizer);
+      if (weightDecay > 0) params[k] += decay * params[k];
+    }
+    if (!rotated) return;
+    accumulate(state, grads, 1 - shampooBeta);
+    if (t % frequency === 0) {
+      // m back to the parameter's basis, new bases (v permuted along), m into the new basis.
+      project(state, m, true, P);
+      if (sideL === 1) refreshSide(L, QL, rows, v, rows, cols, true, E, F, qrFor(rows));
+      if (sideR === 1) refreshSide(R, QR, cols, v, rows, cols, false, E, F, qrFor(cols));
+      project(state, P, false, m);
+    }
   };
 }

@@ -90,10 +90,10 @@ export const TRAINING_MEMORY_BUDGET = 2 * 1024 ** 3;
  * Estimated bytes of `networks` networks of `config` trained with batches of `batch` (float32 in the kernels,
  * float64 in the reference engine): per network params, grads and the optimizer state pool the wasm engine reserves
  * (ACCELERATED_STATE_ARRAYS parameter-sized arrays: the most any optimizer with a SIMD step keeps, alone, wrapped in
- * cautious or in parameter groups), activations and deltas for a batch; shared, the batch in dense and two sparse
- * forms, one transposed weight matrix and the float32 Muon step's scratch for the largest matrix. Optimizers without
- * a SIMD step that keep per-matrix preconditioners (SOAP's L, R and their bases, Shampoo-like methods) hold more than
- * the pool, in the JavaScript heap, on top of this.
+ * cautious or in parameter groups, SOAP per matrix with maxPrecondDim ≤ 512 included), activations and deltas for a batch; shared, the batch in dense and two sparse
+ * forms, one transposed weight matrix and the float32 Muon and SOAP steps' scratch for the largest matrix. A SOAP
+ * that rotates a side longer than 512 (the reference's maxPrecondDim on 784 inputs) or per-matrix optimizers without
+ * a SIMD step (Adafactor, SM3) hold their state in the JavaScript heap, on top of this.
  */
 export function trainingBytes(config: NetworkConfig, networks: number, batch: number, kind: string): number {
   const sizes = [config.inputSize, ...config.hiddenSizes, config.outputSize];

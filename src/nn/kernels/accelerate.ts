@@ -5,14 +5,17 @@ import type { NetworkLayout } from "../layout.js";
 import type { KernelExports } from "./wasm-kernels.js";
 import { muonScratchFloats, muonSimdStep } from "./wasm-muon.js";
 import { simdStep } from "./wasm-optimizers.js";
+import { soapFitsScratch, soapScratchFloats, soapSimdStep } from "./wasm-soap.js";
 
 /**
- * Parameter-sized state arrays an engine reserves per network in kernel memory: the most any optimizer with a SIMD
- * step keeps (Adam 2, AMSGrad 3, Adan, Prodigy and Schedule-Free AdamW 4, Cautious of those 5), with one to spare.
- * A composite of parameter groups needs no more: each slot's optimizer keeps at most this many arrays of the slot's
- * length. test/simd-groups.test.ts checks every optimizer of the registry (and its cautious wrapper) against it.
+ * Parameter-sized state arrays an engine reserves per network in kernel memory: the most any element-wise optimizer
+ * with a SIMD step keeps (Adam 2, AMSGrad 3, Adan, Prodigy and Schedule-Free AdamW 4, Cautious of those 5), with
+ * room for SOAP with one instance per matrix at the fair tier's maxPrecondDim = 512 (m, v, P, T per weight plus its
+ * 100-wide bases and scratch: 6.4 parameter-sized arrays on the book's MLP, 4.2 on SimpleConvNet). A composite of
+ * parameter groups needs no more than its parts. test/simd-groups.test.ts checks every optimizer of the registry
+ * (and its cautious wrapper) against it, test/simd-soap.test.ts SOAP on both networks.
  */
-export const ACCELERATED_STATE_ARRAYS = 6;
+export const ACCELERATED_STATE_ARRAYS = 7;
 
 /** Floats of kernel memory one network's accelerated optimizer state may take (see ACCELERATED_STATE_ARRAYS). */
 export function acceleratedStateFloats(layout: NetworkLayout): number {
@@ -20,12 +23,19 @@ export function acceleratedStateFloats(layout: NetworkLayout): number {
 }
 
 /**
- * Scratch floats the float32 Muon step needs for the largest weight matrix of `layout` (parameter groups may give
- * Muon any matrix); an engine reserves it once, shared by its networks (their steps never overlap).
+ * Scratch floats the float32 Muon and SOAP steps need for the largest weight matrix of `layout` (parameter groups may
+ * give them any matrix; SOAP's sides up to SOAP_SIMD_MAX_SIDE); an engine reserves it once, shared by its networks
+ * (their steps never overlap).
  */
 export function acceleratedScratchFloats(layout: NetworkLayout): number {
   let most = 0;
-  for (const layer of layout.layers) most = Math.max(most, muonScratchFloats(layer.fanIn, layer.fanOut));
+  for (const layer of layout.layers) {
+    most = Math.max(
+      most,
+      muonScratchFloats(layer.fanIn, layer.fanOut),
+      soapScratchFloats(layer.fanIn, layer.fanOut),
+    );
+  }
   return most;
 }
 
@@ -91,7 +101,11 @@ export function accelerateInMemory(
         ? fitsScratch
           ? muonSimdStep(kernels, inner, scratch)
           : null
-        : simdStep(kernels, inner);
+        : inner.id === "soap"
+          ? soapFitsScratch(inner, shape, scratch.length)
+            ? soapSimdStep(kernels, inner, scratch)
+            : null
+          : simdStep(kernels, inner);
     const count: StepPathCount = { slot, optimizer: inner.id, hasSimdStep: fast !== null, simd: 0, plain: 0 };
     counts.push(count);
     const wrapped: Optimizer = {
