@@ -21,7 +21,10 @@ export const NO_SIMD_STEP: Readonly<Record<string, string>> = {
     "buffer: the engines step it on each matrix slot of parameter groups (kernels/accelerate.ts)",
   "optax-muon":
     "matrix method: Newton–Schulz orthogonalisation of the momentum matrix (GEMMs), not elementwise",
-  soap: "matrix method: eigenbases of per-matrix preconditioners (QR / eigendecomposition every f steps)",
+  soap:
+    "matrix method: eigenbases of per-matrix preconditioners (QR every f steps); its float32 step with the products " +
+    "on the kernels' GEMMs is soapSimdStep (wasm-soap.ts), which needs scratch memory and a matrix: the engines step " +
+    "it on each matrix slot where SOAP gets one instance per matrix (sides up to 512 rotated)",
   adafactor: "matrix method: factored row/column second moments and an RMS clip over the whole matrix",
   "torch-adafactor":
     "matrix method: factored row/column second moments and an RMS clip over the whole matrix",
