@@ -11,7 +11,6 @@
 //   node build/bench/cnn.js [--threads 1,2] [--images 60000] [--repeat 1] [--independent] [--forward direct|im2col] [--json]
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { gatherBatch, type ImageSet } from "../src/data/types.js";
 import { median } from "../src/lab/stats.js";
@@ -22,6 +21,7 @@ import { SeededRandom } from "../src/nn/random.js";
 import { createOptimizer } from "../src/optim/index.js";
 import { loadDataset } from "../src/run/datasets.js";
 import { kernelWasmPath } from "../src/run/engines.js";
+import { benchArgs } from "./args.js";
 
 const BATCH = 100;
 /** The forward convolution: `direct` (the engine's default) or `im2col` (`--forward im2col`), handed to workers. */
@@ -200,15 +200,13 @@ function measureGemmPeak(module: WebAssembly.Module): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      threads: { type: "string", default: "1,2" },
-      images: { type: "string", default: "60000" },
-      repeat: { type: "string", default: "1" },
-      independent: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      forward: { type: "string", default: "direct" },
-    },
+  const { values } = benchArgs("bench:cnn", {
+    threads: { type: "string", default: "1,2" },
+    images: { type: "string", default: "60000" },
+    repeat: { type: "string", default: "1" },
+    independent: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    forward: { type: "string", default: "direct" },
   });
   const images = Number(values.images);
   const repeat = Number(values.repeat);

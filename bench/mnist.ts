@@ -13,7 +13,6 @@
 //   {"workload":"step-cost","optimizer","dtype","engine","threads","n","ms":{…},"ratio_to_sgd"}
 // --simd plain uses build/wasm/kernels.wasm instead of the relaxed-SIMD build (OPTLAB_SIMD=plain does the same).
 import { availableParallelism } from "node:os";
-import { parseArgs } from "node:util";
 import { median } from "../src/lab/stats.js";
 import { measureStepCosts } from "../src/lab/step-cost.js";
 import { trainPaired } from "../src/lab/train.js";
@@ -24,6 +23,7 @@ import { createOptimizer, optimizerIds } from "../src/optim/index.js";
 import { loadMnistSample } from "../src/run/datasets.js";
 import { loadedKernelBuild, loadKernelModule } from "../src/run/engines.js";
 import { shareData, trainPairedInWorkers, workerScriptPath } from "../src/run/mnist-parallel.js";
+import { benchArgs } from "./args.js";
 import { timeSimdAdam } from "./mnist-adam.js";
 import { markdownTable } from "./stats.js";
 
@@ -31,14 +31,12 @@ import { markdownTable } from "./stats.js";
 const PEAK_PER_CORE = 83;
 const W1_OPTIMIZERS = ["sgd", "momentum", "adagrad", "adam"];
 
-const { values } = parseArgs({
-  options: {
-    repeat: { type: "string", default: "3" },
-    only: { type: "string" },
-    workers: { type: "string" },
-    json: { type: "boolean", default: false },
-    simd: { type: "string" },
-  },
+const { values } = benchArgs("bench:mnist", {
+  repeat: { type: "string", default: "3" },
+  only: { type: "string" },
+  workers: { type: "string" },
+  json: { type: "boolean", default: false },
+  simd: { type: "string" },
 });
 const json = values.json === true;
 if (values.simd === "plain") process.env.OPTLAB_SIMD = "plain";

@@ -20,7 +20,6 @@
  * Adam in float32 moves 4 × (2 + 1 + 2·2) = 28 bytes. The bound is that traffic at the copy bandwidth this
  * machine reaches right now (TypedArray.set over 128 MiB, which reads and writes every byte).
  */
-import { parseArgs } from "node:util";
 import { instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
 import { muonScratchFloats, muonSimdStep } from "../src/nn/kernels/wasm-muon.js";
 import { simdStep } from "../src/nn/kernels/wasm-optimizers.js";
@@ -33,18 +32,17 @@ import {
   optimizerMeta,
 } from "../src/optim/index.js";
 import { loadedKernelBuild, loadKernelModule } from "../src/run/engines.js";
+import { benchArgs } from "./args.js";
 import { markdownTable, median, timeRepeated } from "./stats.js";
 import { timeTwoThreadStep } from "./step-threads.js";
 
-const { values } = parseArgs({
-  options: {
-    json: { type: "boolean", default: false },
-    only: { type: "string" },
-    repetitions: { type: "string", default: process.env.BENCH_REPETITIONS ?? "15" },
-    "muon-large": { type: "boolean", default: false },
-    matrix: { type: "boolean", default: false },
-    threads: { type: "string", default: "1,2" },
-  },
+const { values } = benchArgs("bench", {
+  json: { type: "boolean", default: false },
+  only: { type: "string" },
+  repetitions: { type: "string", default: process.env.BENCH_REPETITIONS ?? "15" },
+  "muon-large": { type: "boolean", default: false },
+  matrix: { type: "boolean", default: false },
+  threads: { type: "string", default: "1,2" },
 });
 const json = values.json === true;
 const repetitions = Number(values.repetitions);
@@ -112,7 +110,7 @@ function stateArrays(state: Record<string, unknown>): number {
 }
 
 async function main(): Promise<void> {
-  const ids = values.only ? values.only.split(",") : optimizerIds();
+  const ids = values.only ? String(values.only).split(",") : optimizerIds();
   const bandwidth = copyBandwidthBytesPerMs();
   say(`copy bandwidth: ${(bandwidth / 1e6).toFixed(1)} GB/s (TypedArray.set, 128 MiB)`);
   say(`optimizer step on ${n.toLocaleString("en")} parameters, median of ${repetitions} after warm-up\n`);
