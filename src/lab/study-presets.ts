@@ -127,10 +127,10 @@ export type BenchmarkPreset = (typeof BENCHMARK_PRESETS)[number];
  *   quick  — CI and a first look (≤ 5 min on 2 cores): the MLP on the bundled sample shrunk to one hidden layer
  *            of 16 and 60 updates; 2 studies × 3 trials, defaults on 2 seeds, final configurations on 10 seeds;
  *   laptop — ≤ 30 min on 2 cores, the three workloads shortened (each then calibrates its own target):
- *            the book's MLP (784-100×4-10) on the bundled sample, 500 updates of 128, validation every 25;
- *            the same MLP on Fashion-MNIST, 600 updates of 128 (1.3 epochs), 2,000 validation images, every 50;
- *            SimpleConvNet on Fashion-MNIST, 150 updates of 100 (a quarter epoch), 1,000 validation images,
- *            every 15; 3 studies × 5 trials (AlgoPerf's shape at laptop scale), defaults on 3 seeds, final on
+ *            the book's MLP (784-100×4-10) on the bundled sample, 400 updates of 128, validation every 25;
+ *            the same MLP on Fashion-MNIST, 500 updates of 128 (1.1 epochs), 1,000 validation images, every 50;
+ *            SimpleConvNet on Fashion-MNIST, 120 updates of 100 (a fifth of an epoch), 500 validation images,
+ *            every 15 (measured: 500 / 600 / 150 updates with 2,000 / 1,000 images took 35 min on the idle machine); 3 studies × 5 trials (AlgoPerf's shape at laptop scale), defaults on 3 seeds, final on
  *            10 seeds;
  *   full   — for a cluster: the three workloads at their declared budgets, 5 studies × 20 trials, defaults on
  *            5 seeds, final on 20 seeds.
@@ -171,9 +171,9 @@ export function benchmarkPreset(
     return {
       ...base,
       workloads: [
-        benchmarkWorkload(MLP_MNIST_SAMPLE, { stepBudget: 500, evalEvery: 25 }),
-        benchmarkWorkload(MLP_FASHION_MNIST, { stepBudget: 600, evalEvery: 50, validation: 2000 }),
-        benchmarkWorkload(CNN_FASHION_MNIST, { stepBudget: 150, evalEvery: 15, validation: 1000 }),
+        benchmarkWorkload(MLP_MNIST_SAMPLE, { stepBudget: 400, evalEvery: 25 }),
+        benchmarkWorkload(MLP_FASHION_MNIST, { stepBudget: 500, evalEvery: 50, validation: 1000 }),
+        benchmarkWorkload(CNN_FASHION_MNIST, { stepBudget: 120, evalEvery: 15, validation: 500 }),
       ],
       studies: 3,
       trialsPerStudy: 5,
