@@ -126,7 +126,8 @@ export type BenchmarkPreset = (typeof BENCHMARK_PRESETS)[number];
  * The protocol at three sizes, every optimizer of issue 12 on the same spaces:
  *   quick  — CI and a first look (≤ 5 min on 2 cores): the MLP on the bundled sample shrunk to one hidden layer
  *            of 16 and 60 updates; 2 studies × 3 trials, defaults on 2 seeds, final configurations on 10 seeds;
- *   laptop — ≤ 30 min on 2 cores, the three workloads shortened (each then calibrates its own target):
+ *   laptop — aimed at ≤ 30 min on 2 cores (measured 31.5 min idle on 2026-12-02, the conv workload's Muon and
+ *            SOAP runs the largest share), the three workloads shortened (each then calibrates its own target):
  *            the book's MLP (784-100×4-10) on the bundled sample, 400 updates of 128, validation every 25;
  *            the same MLP on Fashion-MNIST, 500 updates of 128 (1.1 epochs), 1,000 validation images, every 50;
  *            SimpleConvNet on Fashion-MNIST, 120 updates of 100 (a fifth of an epoch), 500 validation images,
