@@ -4,9 +4,10 @@ import { createNetworkEntry } from "../src/lab/network-optimizer.js";
 import { trainPaired } from "../src/lab/train.js";
 import { createConvEngineFactory } from "../src/nn/conv-engine.js";
 import { BOOK_CONV_NETWORK, convNetLayout } from "../src/nn/conv-layout.js";
+import type { BatchEngine } from "../src/nn/engine.js";
 import { instantiateKernels, KernelArena } from "../src/nn/kernels/wasm-kernels.js";
 import { soapFitsScratch, soapScratchFloats, soapSimdStep } from "../src/nn/kernels/wasm-soap.js";
-import { type NetworkConfig, networkLayout } from "../src/nn/layout.js";
+import { BOOK_NETWORK, type NetworkLayout, networkLayout } from "../src/nn/layout.js";
 import { SeededRandom } from "../src/nn/random.js";
 import { createWasmEngineFactory } from "../src/nn/wasm-engine.js";
 import { createOptimizer, type OptimizerState } from "../src/optim/index.js";
@@ -112,14 +113,26 @@ describe("the float32 SIMD SOAP step", () => {
   });
 
   describe("in the engine", () => {
-    const MNIST: NetworkConfig = {
-      inputSize: 784,
-      hiddenSizes: [100, 100, 100, 100],
-      outputSize: 10,
-      activation: "relu",
-      weightDecayLambda: 0,
+    const layout = networkLayout(BOOK_NETWORK);
+    const spec = "soap:maxPrecondDim=512,preconditionFrequency=3";
+    /** Trains one network with the fair tier's SOAP and returns the engine's step paths (slot, optimizer, simd, plain). */
+    const trainSoap = (
+      engine: BatchEngine,
+      networkLayout: NetworkLayout,
+      iterations: number,
+      batchSize: number,
+    ) => {
+      const result = trainPaired(engine, data, {
+        seed: 4,
+        iterations,
+        batchSize,
+        evalEvery: 0,
+        checkpointEvery: 0,
+        optimizers: [createNetworkEntry(spec, networkLayout, iterations)],
+      });
+      expect(result.curves[0].every(Number.isFinite)).toBe(true);
+      return (engine.stepPaths?.(0) ?? []).map((p) => [p.slot, p.optimizer, p.simd, p.plain]);
     };
-    const layout = networkLayout(MNIST);
     let data: DataSplit;
     beforeAll(() => {
       const full = loadMnistSample();
@@ -127,36 +140,17 @@ describe("the float32 SIMD SOAP step", () => {
     });
 
     it("the fair tier's SOAP (maxPrecondDim = 512) steps every slot of the book's MLP on the SIMD path", () => {
-      const spec = "soap:maxPrecondDim=512,preconditionFrequency=3";
       const iterations = 8;
-      const engine = createWasmEngineFactory(module)(MNIST, 1, 32);
-      const result = trainPaired(engine, data, {
-        seed: 4,
-        iterations,
-        batchSize: 32,
-        evalEvery: 0,
-        checkpointEvery: 0,
-        optimizers: [createNetworkEntry(spec, layout, iterations)],
-      });
-      expect(result.curves[0].every(Number.isFinite)).toBe(true);
-      const paths = (engine.stepPaths?.(0) ?? []).map((p) => [p.slot, p.optimizer, p.simd, p.plain]);
+      const paths = trainSoap(createWasmEngineFactory(module)(BOOK_NETWORK, 1, 32), layout, iterations, 32);
       expect(paths).toEqual(layout.slots.map((slot) => [slot.name, "soap", iterations, 0]));
     });
 
     it("on SimpleConvNet too (filters as the 30×25 matrix, W2 rotated on its 100-wide side)", () => {
-      const spec = "soap:maxPrecondDim=512,preconditionFrequency=3";
       const iterations = 4;
       const engine = createConvEngineFactory(module)(BOOK_CONV_NETWORK, 1, 20);
-      const result = trainPaired(engine, data, {
-        seed: 4,
-        iterations,
-        batchSize: 20,
-        evalEvery: 0,
-        checkpointEvery: 0,
-        optimizers: [createNetworkEntry(spec, convNetLayout(BOOK_CONV_NETWORK), iterations)],
-      });
-      expect(result.curves[0].every(Number.isFinite)).toBe(true);
-      const paths = (engine.stepPaths?.(0) ?? []).map((p) => [p.slot, p.simd, p.plain]);
+      const paths = trainSoap(engine, convNetLayout(BOOK_CONV_NETWORK), iterations, 20).map(
+        ([slot, , simd, plain]) => [slot, simd, plain],
+      );
       expect(paths.length).toBeGreaterThan(1);
       for (const path of paths) expect(path).toEqual([path[0], iterations, 0]);
     });

@@ -55,13 +55,21 @@ export function soapSimdStep(
 ): ((params: Float32Array, grads: Float32Array, state: OptimizerState) => void) | null {
   if (optimizer.id !== "soap") return null;
   const k = kernels;
+  /** The scratch views for a state's shape, made again only when the shape changes (not at every step). */
+  let viewsFor = { n: -1, side: -1, gt: scratch, gram: scratch, basisT: scratch };
   const views = (state: SoapState) => {
     const n = state.rows * state.cols;
     const side = Math.max(state.sideL ? state.rows : 0, state.sideR ? state.cols : 0);
-    const gt = scratch.subarray(0, n);
-    const gram = scratch.subarray(n + 4, n + 4 + side * side);
-    const basisT = scratch.subarray(n + 8 + side * side, n + 8 + 2 * side * side);
-    return { gt, gram, basisT };
+    if (viewsFor.n !== n || viewsFor.side !== side) {
+      viewsFor = {
+        n,
+        side,
+        gt: scratch.subarray(0, n),
+        gram: scratch.subarray(n + 4, n + 4 + side * side),
+        basisT: scratch.subarray(n + 8 + side * side, n + 8 + 2 * side * side),
+      };
+    }
+    return viewsFor;
   };
   /** a ← a + w·(b − a), element-wise over a's length. */
   const lerp = (a: FloatArray, b: FloatArray, w: number) => {
@@ -120,14 +128,12 @@ export function soapSimdStep(
       if (sideL === 1) {
         // G·Gᵀ = (Gᵀ)ᵀ·Gᵀ.
         k.transpose(g.byteOffset, rows, cols, gt.byteOffset);
-        const out = gram.subarray(0, rows * rows);
-        k.gemm_tn(gt.byteOffset, rows, gt.byteOffset, rows, out.byteOffset, rows, cols, rows, rows);
-        lerp(L, out, weight);
+        k.gemm_tn(gt.byteOffset, rows, gt.byteOffset, rows, gram.byteOffset, rows, cols, rows, rows);
+        lerp(L, gram, weight); // over L's rows² (gram holds the longest side²)
       }
       if (sideR === 1) {
-        const out = gram.subarray(0, cols * cols);
-        k.gemm_tn(g.byteOffset, cols, g.byteOffset, cols, out.byteOffset, cols, rows, cols, cols);
-        lerp(R, out, weight);
+        k.gemm_tn(g.byteOffset, cols, g.byteOffset, cols, gram.byteOffset, cols, rows, cols, cols);
+        lerp(R, gram, weight);
       }
     },
   };
