@@ -131,7 +131,7 @@ describe("fair tier presets", () => {
     expect(laptop.workloads.map((w) => w.key)).toEqual([
       "mlp-mnist-sample@1:steps=400:eval=25",
       "mlp-fashion-mnist@1:steps=500:eval=50:val=1000",
-      "cnn-fashion-mnist@1:steps=120:eval=15:val=500",
+      "cnn-fashion-mnist@1:steps=100:eval=10:val=500",
     ]);
     expect(full.workloads.map((w) => w.key)).toEqual([
       "mlp-mnist-sample@1",
@@ -147,13 +147,13 @@ describe("fair tier presets", () => {
     // Laptop, per workload of budget B: 9 optimizers × (15 trials × B + 3 defaults × 1.5 B + 10 final × B)
     // + 5 calibration × B, for B = 500, 600 and 150.
     const perBudget = 9 * (15 + 3 * 1.5 + 10) + 5;
-    expect(benchmarkUpdates(laptop)).toBe(perBudget * (400 + 500 + 120));
+    expect(benchmarkUpdates(laptop)).toBe(perBudget * (400 + 500 + 100));
     // The ETA's work weighs a conv update by its products: batch 100 × (24·24·25·30 + 4320·100 + 100·10).
     const mlp = 128 * (784 * 100 + 3 * 100 * 100 + 100 * 10);
     expect(workPerUpdate({ hidden: [100, 100, 100, 100], batchSize: 128 })).toBe(mlp);
     const conv = 100 * (24 * 24 * 25 * 30 + 4320 * 100 + 100 * 10);
     expect(workPerUpdate({ network: "conv", hidden: [100], batchSize: 100 })).toBe(conv);
-    expect(benchmarkWork(laptop)).toBe(perBudget * (400 * mlp + 500 * mlp + 120 * conv));
+    expect(benchmarkWork(laptop)).toBe(perBudget * (400 * mlp + 500 * mlp + 100 * conv));
     // A stored target applies only to the exact workload version; a shortened one is calibrated.
     expect(benchmarkWorkload(MLP_MNIST_SAMPLE).target).toBe(0.93);
     expect(laptop.workloads[0].target).toBeNull();

@@ -126,13 +126,14 @@ export type BenchmarkPreset = (typeof BENCHMARK_PRESETS)[number];
  * The protocol at three sizes, every optimizer of issue 12 on the same spaces:
  *   quick  — CI and a first look (≤ 5 min on 2 cores): the MLP on the bundled sample shrunk to one hidden layer
  *            of 16 and 60 updates; 2 studies × 3 trials, defaults on 2 seeds, final configurations on 10 seeds;
- *   laptop — aimed at ≤ 30 min on 2 cores (measured 31.5 min idle on 2026-12-02, the conv workload's Muon and
- *            SOAP runs the largest share), the three workloads shortened (each then calibrates its own target):
+ *   laptop — ≤ 30 min on 2 cores, the three workloads shortened (each then calibrates its own target):
  *            the book's MLP (784-100×4-10) on the bundled sample, 400 updates of 128, validation every 25;
  *            the same MLP on Fashion-MNIST, 500 updates of 128 (1.1 epochs), 1,000 validation images, every 50;
- *            SimpleConvNet on Fashion-MNIST, 120 updates of 100 (a fifth of an epoch), 500 validation images,
- *            every 15 (measured: 500 / 600 / 150 updates with 2,000 / 1,000 images took 35 min on the idle machine); 3 studies × 5 trials (AlgoPerf's shape at laptop scale), defaults on 3 seeds, final on
- *            10 seeds;
+ *            SimpleConvNet on Fashion-MNIST, 100 updates of 100 (a sixth of an epoch), 500 validation images,
+ *            every 10; 3 studies × 5 trials (AlgoPerf's shape at laptop scale), defaults on 3 seeds, final on
+ *            10 seeds. (Measured on the idle machine: 500 / 600 / 150 updates with 2,000 / 1,000 images took
+ *            35 min 56 s; 400 / 500 / 120 with 1,000 / 500 about 31 min, the conv net's Muon and SOAP runs the
+ *            largest share.)
  *   full   — for a cluster: the three workloads at their declared budgets, 5 studies × 20 trials, defaults on
  *            5 seeds, final on 20 seeds.
  * The Fashion-MNIST workloads need Debian's dataset-fashion-mnist: without it, laptop refuses in one line and full
@@ -174,7 +175,7 @@ export function benchmarkPreset(
       workloads: [
         benchmarkWorkload(MLP_MNIST_SAMPLE, { stepBudget: 400, evalEvery: 25 }),
         benchmarkWorkload(MLP_FASHION_MNIST, { stepBudget: 500, evalEvery: 50, validation: 1000 }),
-        benchmarkWorkload(CNN_FASHION_MNIST, { stepBudget: 120, evalEvery: 15, validation: 500 }),
+        benchmarkWorkload(CNN_FASHION_MNIST, { stepBudget: 100, evalEvery: 10, validation: 500 }),
       ],
       studies: 3,
       trialsPerStudy: 5,

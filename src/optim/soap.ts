@@ -210,14 +210,20 @@ function refreshSide(
   sorted: FloatArray,
   qr: Float64Array,
 ): void {
-  // work[j] = estimated eigenvalue of column j;  work[d + j] = column order.
+  // A·Q into the QR scratch (float64), row by row: each entry sums over k in increasing order, as a dot product.
+  for (let i = 0; i < d * d; i++) qr[i] = 0;
+  for (let i = 0; i < d; i++) {
+    const row = i * d;
+    for (let k = 0; k < d; k++) {
+      const a = A[row + k];
+      const q = k * d;
+      for (let j = 0; j < d; j++) qr[row + j] += a * Q[q + j];
+    }
+  }
+  // work[j] = estimated eigenvalue of column j, diag(Qᵀ·(A·Q));  work[d + j] = column order.
   for (let j = 0; j < d; j++) {
     let s = 0;
-    for (let i = 0; i < d; i++) {
-      let aq = 0;
-      for (let k = 0; k < d; k++) aq += A[i * d + k] * Q[k * d + j];
-      s += Q[i * d + j] * aq;
-    }
+    for (let i = 0; i < d; i++) s += Q[i * d + j] * qr[i * d + j];
     work[j] = s;
     work[d + j] = j;
   }
@@ -228,14 +234,13 @@ function refreshSide(
     work[d + a] = work[d + best];
     work[d + best] = tmp;
   }
-  // Q_sorted into `sorted`, then A·Q_sorted into the QR scratch (float64).
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) sorted[i * d + j] = Q[i * d + work[d + j]];
+  // A·Q_sorted is A·Q with its columns in that order (the same sums): permute each row through the scratch's
+  // second d² block (float64; householderQ forms Q there later).
+  const spare = d * d;
   for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += A[i * d + k] * sorted[k * d + j];
-      qr[i * d + j] = s;
-    }
+    const row = i * d;
+    for (let j = 0; j < d; j++) qr[spare + j] = qr[row + work[d + j]];
+    for (let j = 0; j < d; j++) qr[row + j] = qr[spare + j];
   }
   // Permute v along this side (rows for the left side, columns for the right) with `sorted` as scratch.
   const other = left ? cols : rows;
@@ -432,7 +437,7 @@ export function soapStepper(
     return qrScratch;
   };
   return (params: FloatArray, grads: FloatArray, state: SoapState) => {
-    const { rows, cols, sideL, sideR, L, R, QL, QR, m, v, P, E, F } = state;
+    const { rows, cols, sideL, sideR, L, R, QL, QR, m, v, P, E, F, T } = state;
     const n = params.length;
     const rotated = rows > 0 && (sideL === 1 || sideR === 1);
     if (state.started === 0) {
@@ -455,9 +460,9 @@ export function soapStepper(
     // N (the preconditioned step, back in the parameter's basis) into P.
     const direction = rotated ? P : E;
     if (rotated) {
-      for (let k = 0; k < n; k++) state.T[k] = m[k] / (Math.sqrt(v[k]) + eps);
+      for (let k = 0; k < n; k++) T[k] = m[k] / (Math.sqrt(v[k]) + eps);
       // project() uses T as its own scratch: copy the quotient to P first.
-      P.set(state.T);
+      P.set(T);
       project(state, P, true, P);
     }
     let scale = state.lr;
