@@ -6,6 +6,7 @@ import {
   runExperiment,
   smoothCurve,
 } from "../src/lab/index.js";
+import { SEARCH_SPACES } from "../src/lab/search-spaces.js";
 import { optimizerIds } from "../src/optim/index.js";
 import {
   mnistLossFigure,
@@ -111,5 +112,17 @@ describe("one look per optimizer", () => {
     expect(order.map((label) => label.split(/[\s:]/)[0].toLowerCase())).toEqual(["sgd", "momentum", "adam"]);
     expect(legendOrder(mnistFigure(["adam", "sgd"]))).toEqual(["sgd", "adam"]);
     expect(optimizerRank("sgd")).toBeLessThan(optimizerRank("adam"));
+  });
+
+  it("tells the fair tier's nine apart in one figure: no colour and marker twice, no colour more than twice", () => {
+    const ids = SEARCH_SPACES.map((space) => space.id);
+    expect(ids).toHaveLength(9);
+    const styles = ids.map(optimizerStyle);
+    expect(new Set(styles.map((s) => `${s.color} ${s.marker}`)).size).toBe(9);
+    expect(new Set(styles.map((s) => `${s.color} ${s.dash}`)).size).toBe(9);
+    const perColour = new Map<string, number>();
+    for (const s of styles) perColour.set(s.color, (perColour.get(s.color) ?? 0) + 1);
+    expect(Math.max(...perColour.values())).toBeLessThanOrEqual(2);
+    expect(perColour.size).toBe(7);
   });
 });

@@ -74,6 +74,21 @@ const COUNTERPARTS: Readonly<Record<string, string>> = {
   adamw: "adam",
 };
 
+/**
+ * The fair tier's nine (issue 12) are drawn together in its profile and tunability figures: beside adamw and
+ * torch-sgd (counterparts above) the other seven get fixed styles, five colours the counterparts leave free and
+ * two repeats (soap with torch-sgd's blue, lion with muon's vermillion) told apart by marker and dash.
+ */
+const MODERN_STYLES: Readonly<Record<string, SeriesStyle>> = {
+  nadam: { color: OKABE_ITO[3], marker: "times", dash: "4 4" },
+  muon: { color: OKABE_ITO[1], marker: "wye", dash: "8 3 2 3" },
+  "schedule-free-adamw": { color: OKABE_ITO[2], marker: "square", dash: "4 4" },
+  prodigy: { color: OKABE_ITO[6], marker: "circle", dash: "8 3 2 3" },
+  adopt: { color: OKABE_ITO[4], marker: "diamond", dash: "2 2" },
+  soap: { color: OKABE_ITO[0], marker: "cross", dash: "1 3" },
+  lion: { color: OKABE_ITO[1], marker: "triangle", dash: "10 4" },
+};
+
 function hashName(name: string): number {
   let h = 2166136261;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
@@ -93,6 +108,8 @@ function hashedStyle(key: string, salt: number): SeriesStyle {
 function fixedStyle(key: string): SeriesStyle | undefined {
   const base = BASE_STYLES[key];
   if (base !== undefined) return { color: OKABE_ITO[base], marker: MARKERS[base], dash: "none" };
+  const modern = MODERN_STYLES[key];
+  if (modern !== undefined) return modern;
   const original = COUNTERPARTS[key];
   if (original === undefined) return undefined;
   const i = BASE_STYLES[original];
