@@ -10,6 +10,7 @@ import {
   checkBenchmarkConfig,
   costRatios,
   expectedBestOfK,
+  MISS_PENALTY_BUDGETS,
   medianInterval,
   profileArea,
   stepsToReach,
@@ -19,7 +20,7 @@ import type { RunResult } from "../src/lab/runspec.js";
 import { defaultsConfig, dimensionValue, SEARCH_SPACES, trialConfig } from "../src/lab/search-spaces.js";
 import { benchmarkPreset } from "../src/lab/study-presets.js";
 import { MLP_FASHION_MNIST, MLP_MNIST_SAMPLE } from "../src/lab/workloads.js";
-import { buildLeaderboard } from "../src/report/leaderboard.js";
+import { buildLeaderboard, fmtDifference } from "../src/report/leaderboard.js";
 import { checkClaims } from "../src/report/rules.js";
 import { runPlannedWork } from "../src/run/study.js";
 import { tinyBenchmark } from "./fair-tiny.js";
@@ -164,6 +165,17 @@ describe("fair tier presets", () => {
     expect(() => checkBenchmarkConfig({ ...tinyBenchmark(), tuningSeeds: [1] })).toThrow(
       "benchmark: tuning seeds must not be reporting seeds, both have 1",
     );
+  });
+});
+
+describe("fair tier paired differences in the text", () => {
+  it("prints a difference with a miss on one side as ±∞, never as the 4-budget number that orders it", () => {
+    // Budget 400: reached at 125 against a miss (4 × 400) is 125 − 1600 = −1475.
+    expect(fmtDifference(125 - MISS_PENALTY_BUDGETS * 400, 400)).toBe("-∞");
+    expect(fmtDifference(MISS_PENALTY_BUDGETS * 400 - 300, 400)).toBe("∞");
+    expect(fmtDifference(-400, 400)).toBe("-400");
+    expect(fmtDifference(0, 400)).toBe("0");
+    expect(fmtDifference(-25, 400)).toBe("-25");
   });
 });
 

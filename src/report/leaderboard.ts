@@ -41,6 +41,12 @@ export const LEADERBOARD_TAUS = Array.from({ length: 25 }, (_, i) => PROFILE_MAX
 
 const fmtSteps = (v: number | null | undefined) =>
   v === null || v === undefined || !Number.isFinite(v) ? "∞" : String(Math.round(v));
+/**
+ * A paired difference of steps to target. Steps within the budget differ by at most the budget, so a larger one
+ * has a miss on one side (counted as MISS_PENALTY_BUDGETS budgets only to order it): it prints as ±∞.
+ */
+export const fmtDifference = (v: number, budget: number): string =>
+  Math.abs(v) > budget ? (v < 0 ? "-∞" : "∞") : fmtSteps(v);
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : "—");
 const fmtHp = (v: unknown) => (typeof v === "number" ? Number(v.toPrecision(3)).toString() : String(v));
 
@@ -201,7 +207,8 @@ export function buildLeaderboard(
             penalizedSteps(winner.final.steps, board.stepBudget),
             penalizedSteps(other.final.steps, board.stepBudget),
             (verdict, d) => {
-              const span = `median difference ${fmtSteps(d.median)} steps, interval [${fmtSteps(d.low)}, ${fmtSteps(d.high)}] at ${(d.confidence * 100).toFixed(1)} %`;
+              const diff = (v: number) => fmtDifference(v, board.stepBudget);
+              const span = `median difference ${diff(d.median)} steps, interval [${diff(d.low)}, ${diff(d.high)}] at ${(d.confidence * 100).toFixed(1)} %`;
               if (verdict === "lower")
                 return `On the same seeds ${winner.label} needs fewer steps than ${other.label} (${span}).`;
               if (verdict === "higher")
@@ -302,7 +309,7 @@ export function buildLeaderboard(
   const markdown = [
     `# optlab compare — fair tier, preset ${config.preset}${remaining > 0 ? ` (INCOMPLETE: ${remaining} runs still to do)` : ""}`,
     "",
-    `Protocol: per optimizer ${config.studies} independent studies of ${config.trialsPerStudy} trials drawn by a scrambled Halton sequence (seed ${config.haltonSeed}) from its declared space; the best trial of each study by steps to the validation target (ties: best validation accuracy); the median over studies; the best trial of the median study rerun on ${config.finalSeeds.length} paired seeds (${config.finalSeeds.join(", ")}); defaults track at ${config.defaultsBudgetFactor}× the budget on seeds ${config.defaultSeeds.join(", ")}. Steps to target: the first validation evaluation at or above the target; a miss is ∞ (in paired differences it counts as ${MISS_PENALTY_BUDGETS}× the budget). Intervals: the exact sign-test interval of the median.`,
+    `Protocol: per optimizer ${config.studies} independent studies of ${config.trialsPerStudy} trials drawn by a scrambled Halton sequence (seed ${config.haltonSeed}) from its declared space; the best trial of each study by steps to the validation target (ties: best validation accuracy); the median over studies; the best trial of the median study rerun on ${config.finalSeeds.length} paired seeds (${config.finalSeeds.join(", ")}); defaults track at ${config.defaultsBudgetFactor}× the budget on seeds ${config.defaultSeeds.join(", ")}. Steps to target: the first validation evaluation at or above the target; a miss is ∞ (paired differences order it as ${MISS_PENALTY_BUDGETS}× the budget, after every step count, and print a difference with a miss on one side as ±∞). Intervals: the exact sign-test interval of the median.`,
     "",
     ...sections,
     "## Performance profile",
