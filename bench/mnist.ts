@@ -10,7 +10,7 @@
 //
 // --json prints one object per line instead of the tables:
 //   {"workload","threads","iterations","wall_s":{"median","min","max"},"gflops","kernels"}   (W1, W1-short)
-//   {"workload":"step-cost","optimizer","dtype","engine","threads","n","ms":{…},"ratio_to_sgd"}
+//   {"workload":"step-cost","optimizer","dtype","engine","threads","n","ms":{"mean","median","min","max"},"ratio_to_sgd"} (of the means)
 // --simd plain uses build/wasm/kernels.wasm instead of the relaxed-SIMD build (OPTLAB_SIMD=plain does the same).
 import { availableParallelism } from "node:os";
 import { median } from "../src/lab/stats.js";
@@ -146,10 +146,11 @@ function stepCostBench(): void {
     iterations: Number(process.env.BENCH_STEP_ITERATIONS ?? 40),
     warmup: 10,
   });
-  const sgd = costs.find((c) => c.label === "sgd")?.ms.median ?? Number.NaN;
+  // The mean: periodic work (SOAP's refresh every 10 updates) counts; the median of the same updates hides it.
+  const sgd = costs.find((c) => c.label === "sgd")?.mean ?? Number.NaN;
   const size = networkLayout(BOOK_NETWORK).size;
-  const rows = costs.map(({ label, ms }) => {
-    const ratio = ms.median / sgd;
+  const rows = costs.map(({ label, mean, ms }) => {
+    const ratio = mean / sgd;
     if (json) {
       console.log(
         JSON.stringify({
@@ -159,17 +160,29 @@ function stepCostBench(): void {
           engine: label in NO_SIMD_STEP ? "js" : build === "relaxed-simd" ? "wasm-relaxed-simd" : "wasm-simd",
           threads: 1,
           n: size,
-          ms: { median: ms.median, min: ms.min, max: ms.max },
+          ms: { mean, median: ms.median, min: ms.min, max: ms.max },
           ratio_to_sgd: ratio,
         }),
       );
     }
-    return [label, ms.median.toFixed(3), ms.min.toFixed(3), ratio.toFixed(3), ratio <= 1.15 ? "yes" : "no"];
+    return [
+      label,
+      mean.toFixed(3),
+      ms.median.toFixed(3),
+      ms.min.toFixed(3),
+      ratio.toFixed(3),
+      ratio <= 1.15 ? "yes" : "no",
+    ];
   });
   say(
     `\nOne training update (gradient + step + loss, batch 128, ${size} parameters), interleaved, ${build} kernels:`,
   );
-  say(markdownTable(["optimizer", "ms (median)", "ms (min)", "× SGD", "≤ 1.15× SGD"], rows));
+  say(
+    markdownTable(
+      ["optimizer", "ms (mean)", "ms (median)", "ms (min)", "× SGD (means)", "≤ 1.15× SGD"],
+      rows,
+    ),
+  );
   for (const [id, why] of Object.entries(NO_SIMD_STEP)) say(`plain loop (no SIMD step) — ${id}: ${why}`);
 }
 

@@ -31,7 +31,49 @@ describe("the cost per update, measured interleaved", () => {
       { iterations: 7, warmup: 2, batchSize: 4, now: () => clock++ },
     );
     expect(costs.map((c) => c.label)).toEqual(["sgd", "adam"]);
-    for (const c of costs) expect(c.ms).toMatchObject({ median: 1, min: 1, max: 1, n: 7 });
+    for (const c of costs) {
+      expect(c.ms).toMatchObject({ median: 1, min: 1, max: 1, n: 7 });
+      expect(c.mean).toBe(1);
+    }
+  });
+
+  it("reports the mean, which counts work done every 10th update that the median of the same updates hides", () => {
+    // The clock moves only inside the optimizer steps: 1 ms per step, 21 ms on every 10th of the periodic one.
+    let clock = 0;
+    const sgd = createOptimizer("sgd");
+    const periodic = {
+      ...sgd,
+      step(...args: Parameters<typeof sgd.step>) {
+        sgd.step(...args);
+        const state = args[2] as { calls?: number };
+        state.calls = (state.calls ?? 0) + 1;
+        clock += state.calls % 10 === 0 ? 21 : 1;
+      },
+    };
+    const costs = measureStepCosts(
+      createReferenceEngine,
+      config,
+      images,
+      [
+        {
+          label: "sgd",
+          optimizer: {
+            ...sgd,
+            step: (...a: Parameters<typeof sgd.step>) => {
+              sgd.step(...a);
+              clock += 1;
+            },
+          },
+        },
+        { label: "periodic", optimizer: periodic },
+      ],
+      { iterations: 20, warmup: 0, batchSize: 4, now: () => clock },
+    );
+    const [plain, withRefresh] = costs;
+    expect(plain.mean).toBe(1);
+    expect(withRefresh.ms.median).toBe(1);
+    // 18 updates of 1 ms and 2 of 21 ms: a mean of 3 ms.
+    expect(withRefresh.mean).toBe(3);
   });
 
   it("reports a positive time per update on the real clock", () => {

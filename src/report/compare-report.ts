@@ -73,7 +73,7 @@ interface ReportSection {
   readonly json: unknown;
 }
 
-/** Median ms per update of each optimizer of a study, measured interleaved in this process (`step-cost.ts`). */
+/** Mean ms per update of each optimizer of a study, measured interleaved in this process (`step-cost.ts`). */
 export function studyStepCosts(study: StudyConfig, engine?: EngineName): Map<string, number> {
   const environment = nodeRunEnvironment(engine);
   const data = environment.loadData(study.data);
@@ -85,7 +85,7 @@ export function studyStepCosts(study: StudyConfig, engine?: EngineName): Map<str
     study.optimizers.map((o) => ({ label: o.label, optimizer: createOptimizer({ id: o.id, hp: o.hp }) })),
     { batchSize: study.batchSize },
   );
-  return new Map(costs.map((c) => [c.label, c.ms.median]));
+  return new Map(costs.map((c) => [c.label, c.mean]));
 }
 
 function studySection(
@@ -158,7 +158,7 @@ function studySection(
     headlineTable(study, summaries, stepMs),
     "",
     stepMs
-      ? "ms per update: gradient + optimizer step + the post-update loss, median of 60 updates measured interleaved with the other optimizers in one process (the runs' own times are not comparable on a shared machine)."
+      ? "ms per update: gradient + optimizer step + the post-update loss, mean of 60 updates measured interleaved with the other optimizers in one process (the runs' own times are not comparable on a shared machine)."
       : "",
     "",
     `Ranking by ${study.tier === "fair" ? "test" : "held-out"} accuracy: ${rankingSentence(summaries, study.tier === "fair" ? "test" : "heldOut")}`,

@@ -35,7 +35,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 /**
- * The headline table: one row per optimizer. `stepMs` (label → median ms per update, measured interleaved in one
+ * The headline table: one row per optimizer. `stepMs` (label → mean ms per update, measured interleaved in one
  * process, see `step-cost.ts`) gives the cost column; without it the runs' own times are used.
  */
 export function headlineTable(
