@@ -74,7 +74,7 @@ describe("the benchmarks' JSON lines", () => {
     for (const record of costs) {
       expect(record.workload).toBe("step-cost");
       expectSpread(record.ms);
-      expect(typeof record.ms.mean).toBe("number");
+      expect(typeof (record.ms as { mean?: unknown }).mean).toBe("number");
       expect(typeof record.ratio_to_sgd).toBe("number");
     }
     expect(costs.find((r) => r.optimizer === "sgd")?.ratio_to_sgd).toBe(1);
