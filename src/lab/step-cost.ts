@@ -4,7 +4,7 @@ import { initialParameters } from "../nn/init.js";
 import type { NetworkConfig } from "../nn/layout.js";
 import { RandomStream, SeededRandom } from "../nn/random.js";
 import type { Optimizer, OptimizerState } from "../optim/types.js";
-import { type Spread, spreadOf } from "./stats.js";
+import { mean, type Spread, spreadOf } from "./stats.js";
 
 /**
  * The cost of one training update per optimizer (gradient + optimizer step + the book's post-update loss),
@@ -50,7 +50,7 @@ export function measureStepCosts(
   }
   return entries.map((entry, k) => ({
     label: entry.label,
-    mean: samples[k].reduce((sum, ms) => sum + ms, 0) / samples[k].length,
+    mean: mean(samples[k]),
     ms: spreadOf(samples[k]),
   }));
 }
