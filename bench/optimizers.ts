@@ -80,6 +80,19 @@ function copyBandwidthBytesPerMs(): number {
   return (2 * size * 8) / ms;
 }
 
+/** Times (ms) of the simplest four-array float32 loop over 10⁶ elements: what any plain step costs at least here. */
+function scalarLoopFloorTimes(): number[] {
+  const [p, g, m, v] = Array.from({ length: 4 }, (_, k) => new Float32Array(n).fill(k));
+  const times = timeRepeated(
+    () => {
+      for (let i = 0; i < n; i++) p[i] = g[i] + m[i] + v[i];
+    },
+    15,
+    5,
+  );
+  return times;
+}
+
 function fill(params: FloatArray, grads: FloatArray): void {
   for (let i = 0; i < params.length; i++) {
     params[i] = Math.sin(i);
@@ -118,15 +131,30 @@ async function main(): Promise<void> {
   const module = loadKernelModule();
   const simdEngine = loadedKernelBuild() === "relaxed-simd" ? "wasm-relaxed-simd" : "wasm-simd";
   const kernels = module ? instantiateKernels(module) : null;
-  let arena: { p: Float32Array; g: Float32Array; pool: Float32Array } | null = null;
+  let arena: { p: Float32Array; g: Float32Array; pool: Float32Array; scratch: Float32Array } | null = null;
   if (kernels) {
     const a = new KernelArena(kernels);
     const p = a.floats(n);
     const g = a.floats(n);
     const pool = a.floats(6 * n);
+    // The matrix methods' float64 column sums of the 1000×1000 matrix.
+    const scratch = a.floats(2 * MATRIX_SHAPE[1] + 2);
     a.commit();
-    arena = { p: p(), g: g(), pool: pool() };
+    arena = { p: p(), g: g(), pool: pool(), scratch: scratch() };
   }
+  const floorTimes = scalarLoopFloorTimes();
+  const floor = median(floorTimes);
+  say(
+    `plain-loop floor: ${floor.toFixed(2)} ms for p[i] = g[i] + m[i] + v[i] over 10⁶ float32 (V8's scalar loop, no arithmetic to speak of)`,
+  );
+  emit({
+    workload: "plain-loop-floor",
+    dtype: "float32",
+    engine: "js",
+    threads: 1,
+    n,
+    ms: { median: floor },
+  });
 
   const rows: string[][] = [];
   const skipped: string[] = [];
@@ -188,10 +216,11 @@ async function main(): Promise<void> {
       cells(dtype, "js", times, stateArrays(state));
     }
     if (kernels && arena) {
-      const fast = simdStep(kernels, optimizer);
+      const fast = simdStep(kernels, optimizer, arena.scratch);
       if (fast === null) continue;
       fill(arena.p, arena.g);
-      const state = optimizer.init(n, "float32");
+      // The same matrix shape as the plain step (Adafactor factors it, SM3 keeps row and column accumulators).
+      const state = optimizer.init(n, "float32", shape);
       let used = 0;
       for (const [key, value] of Object.entries(state)) {
         if (typeof value === "number") continue;

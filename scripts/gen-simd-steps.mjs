@@ -5,12 +5,15 @@
 // The element formula is written once, in the order of operations of the src/optim loop it mirrors; every
 // operation is a float32 operation (the library computes in float64 and rounds on store). Option combinations
 // are compile-time flags (`?flag` / `?!flag` before a statement): each combination becomes its own variant, so no
-// kernel branches per element. Reductions (`sum name += expr`) accumulate in float64.
+// kernel branches per element. Reductions over the elements: `sum name += expr` accumulates in float64, `max name = expr`
+// keeps the float32 maximum (NaN wins, as in Math.max). `acc name += expr` adds each element's value into a float64
+// array (`wide`): column sums of a matrix, accumulated one row per call, as the float64 library loops accumulate them.
 //
 //   node scripts/gen-simd-steps.mjs           write both files
 //   node scripts/gen-simd-steps.mjs --check   exit 1 when the checked-in files differ from what this writes
 //
-// Statement syntax, one per line:  [?flag|?!flag]… NAME = EXPR   |   [?flag]… sum NAME += EXPR
+// Statement syntax, one per line:  [?flag|?!flag]… NAME = EXPR   |   [?flag]… sum NAME += EXPR   |   max NAME = EXPR
+//   |   acc NAME += EXPR
 // NAME is an array (a store), or a local. EXPR: numbers, names, + - * / (usual precedence), unary -,
 // sqrt abs max min sign(x) select(mask, a, b), masks gt lt ge le eq ne (a, b), or(m1, m2), and(m1, m2).
 // Arrays: `p` (parameters), `g` (gradients) and state fields by name. Scalars: float32 arguments, per step.
@@ -496,6 +499,105 @@ export const KERNELS = [
     body: `U = p - before
            p = select(lt(U*g, 0), before + U*scale, before)`,
   },
+  // The matrix methods (adafactor.ts, torch-adafactor.ts, sm3.ts). A factored matrix is walked one row per call:
+  // `factored_sums` gives the row's sum of g² + ε (a reduction) and adds each element to the column sums (a float64
+  // array), the small row/column statistics are updated in JavaScript, then one call per row scales the row.
+  {
+    id: "factored_sums",
+    arrays: ["p", "g", "cs"],
+    wide: ["cs"],
+    scalars: ["eps"],
+    body: `Q = g*g + eps
+           acc cs += Q
+           sum rs += Q
+           sum ps += p*p`,
+  },
+  // optax.adafactor, not factored: V ← β̂·V + (1 − β̂)·(g² + ε), u = g/√V; rms(u) and rms(θ) for the clip and the scale.
+  {
+    id: "adafactor_second",
+    arrays: ["p", "g", "V", "u"],
+    scalars: ["decay", "omd", "eps"],
+    body: `V = decay*V + omd*(g*g + eps)
+           u = g/sqrt(V)
+           sum us += u*u
+           sum ps += p*p`,
+  },
+  // optax.adafactor, factored, one row: u = g·rf/√(w·q) (w the row of C, or R over the columns; rf, q per row).
+  {
+    id: "adafactor_row",
+    arrays: ["g", "u", "w"],
+    scalars: ["rf", "q"],
+    body: `u = g*(rf/sqrt(w*q))
+           sum us += u*u`,
+  },
+  // optax.adafactor's tail: u ← u·f (clip and parameter scale), momentum, θ ← θ − (step + λθ).
+  {
+    id: "adafactor_apply",
+    arrays: ["p", "u", "m"],
+    flags: ["mom"],
+    scalars: ["f", "sc", "omu", "mu", "wd"],
+    body: `u = u*f
+           S = u*sc
+           ?mom S = omu*S + mu*m
+           ?mom m = S
+           p = p - (S + wd*p)`,
+  },
+  // torch Adafactor, a vector: v ← lerp(v, G², w) (torch's two branches of lerp as a flag), U = G/√max(v, ε₁²).
+  {
+    id: "torch_adafactor_vector",
+    arrays: ["p", "g", "v"],
+    flags: ["smallWeight"],
+    scalars: ["sgn", "w", "omw", "floor"],
+    body: `G = sgn*g
+           ?smallWeight v = v + w*(G*G - v)
+           ?!smallWeight v = G*G - (G*G - v)*omw
+           U = G/sqrt(max(v, floor))
+           sum us += U*U
+           sum ps += p*p`,
+  },
+  {
+    id: "torch_adafactor_vector_apply",
+    arrays: ["p", "g", "v"],
+    scalars: ["sgn", "floor", "shrink", "negStep"],
+    body: "p = p*shrink + negStep*(sgn*g/sqrt(max(v, floor)))",
+  },
+  // torch Adafactor, factored, one row i: U = G/√max(rᵢ/r̄·c, ε₁²) (q = rᵢ/r̄), first for rms(U), then applied.
+  {
+    id: "torch_adafactor_row",
+    arrays: ["g", "c"],
+    scalars: ["sgn", "q", "floor"],
+    body: `U = sgn*g/sqrt(max(q*c, floor))
+           sum us += U*U`,
+  },
+  {
+    id: "torch_adafactor_row_apply",
+    arrays: ["p", "g", "c"],
+    scalars: ["sgn", "q", "floor", "shrink", "negStep"],
+    body: "p = p*shrink + negStep*(sgn*g/sqrt(max(q*c, floor)))",
+  },
+  // optax.sm3, a vector: AdaGrad with ε inside the root, then the EMA momentum.
+  {
+    id: "sm3_vector",
+    arrays: ["p", "g", "a", "m"],
+    scalars: ["ob1", "beta1", "nlr", "eps"],
+    body: `A = g*g + a
+           a = A
+           N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0)
+           m = ob1*N + beta1*m
+           p = p + nlr*m`,
+  },
+  // optax.sm3, one row i of a matrix: A = g² + min(rᵢ, c); the row's maximum and the columns' running maxima.
+  {
+    id: "sm3_row",
+    arrays: ["p", "g", "m", "c", "cNext"],
+    scalars: ["ri", "ob1", "beta1", "nlr", "eps"],
+    body: `A = g*g + min(ri, c)
+           max rowMax = A
+           cNext = max(cNext, A)
+           N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0)
+           m = ob1*N + beta1*m
+           p = p + nlr*m`,
+  },
 ];
 
 // ---- parsing ----
@@ -578,6 +680,14 @@ function parseBody(kernel) {
       }
       const reduction = /^sum\s+(\w+)\s*\+=\s*(.+)$/.exec(rest);
       if (reduction) return { when, kind: "sum", target: reduction[1], expr: parseExpression(reduction[2]) };
+      const most = /^max\s+(\w+)\s*=\s*(.+)$/.exec(rest);
+      if (most) return { when, kind: "max", target: most[1], expr: parseExpression(most[2]) };
+      const accumulate = /^acc\s+(\w+)\s*\+=\s*(.+)$/.exec(rest);
+      if (accumulate) {
+        if (!(kernel.wide ?? []).includes(accumulate[1]))
+          throw new Error(`${kernel.id}: acc into ${accumulate[1]}, not a wide array`);
+        return { when, kind: "acc", target: accumulate[1], expr: parseExpression(accumulate[2]) };
+      }
       const assign = /^(\w+)\s*=\s*(.+)$/.exec(rest);
       if (!assign) throw new Error(`${kernel.id}: cannot read ${line}`);
       return { when, kind: "set", target: assign[1], expr: parseExpression(assign[2]) };
@@ -585,9 +695,18 @@ function parseBody(kernel) {
 }
 
 function reductionsOf(kernel) {
-  const names = [];
-  for (const s of parseBody(kernel)) if (s.kind === "sum" && !names.includes(s.target)) names.push(s.target);
-  return names;
+  return reductionKinds(kernel).map((r) => r.name);
+}
+
+/** The kernel's reductions in order of first appearance, each `sum` or `max`. */
+function reductionKinds(kernel) {
+  const out = [];
+  for (const s of parseBody(kernel)) {
+    if ((s.kind === "sum" || s.kind === "max") && !out.some((r) => r.name === s.target)) {
+      out.push({ name: s.target, kind: s.kind });
+    }
+  }
+  return out;
 }
 
 // ---- AssemblyScript emission ----
@@ -611,8 +730,10 @@ function emitBody(kernel, statements, vector) {
   const current = new Map(); // name → AS expression holding its value in this iteration
   let temp = 0;
   const fresh = () => `t${temp++}`;
+  const wide = new Set(kernel.wide ?? []);
   const read = (name) => {
     if (current.has(name)) return current.get(name);
+    if (wide.has(name)) throw new Error(`${kernel.id}: the wide array ${name} is only accumulated into`);
     if (arrays.has(name)) {
       const local = `l_${name}`;
       lines.push(
@@ -681,6 +802,27 @@ function emitBody(kernel, statements, vector) {
       }
       continue;
     }
+    if (s.kind === "max") {
+      const r = reductions.indexOf(s.target);
+      if (vector) lines.push(`r${r}m = f32x4.max(r${r}m, ${value});`);
+      else lines.push(`r${r}t = max<f32>(r${r}t, ${value});`);
+      continue;
+    }
+    if (s.kind === "acc") {
+      // float64 lanes: element i at byte 8·i = 2·o.
+      const at = `a_${s.target} + (o << 1)`;
+      if (vector) {
+        const t = fresh();
+        lines.push(`const ${t} = ${value};`);
+        lines.push(`v128.store(${at}, f64x2.add(v128.load(${at}), f64x2.promote_low_f32x4(${t})));`);
+        lines.push(
+          `v128.store(${at} + 16, f64x2.add(v128.load(${at} + 16), f64x2.promote_low_f32x4(i32x4.shuffle(${t}, ${t}, 2, 3, 0, 1))));`,
+        );
+      } else {
+        lines.push(`store<f64>(${at}, load<f64>(${at}) + <f64>${value});`);
+      }
+      continue;
+    }
     const t = fresh();
     lines.push(`const ${t} = ${value};`);
     current.set(s.target, t);
@@ -701,7 +843,7 @@ function variants(kernel) {
 
 function emitKernel(kernel) {
   const body = parseBody(kernel);
-  const reductions = reductionsOf(kernel);
+  const reductions = reductionKinds(kernel);
   const out = [];
   out.push(
     `// ${kernel.id}${kernel.flags ? ` (flags: ${kernel.flags.join(", ")}; variant bit i = flag i)` : ""}`,
@@ -719,9 +861,14 @@ function emitKernel(kernel) {
     for (const s of kernel.scalars) out.push(`  const v_${s} = f32x4.splat(${s});`);
     for (const [value, name] of vector.constants)
       out.push(`  const k_${name} = f32x4.splat(<f32>${literal(value)});`);
-    reductions.forEach((_, r) => {
-      out.push(`  let r${r}a = f64x2.splat(0), r${r}b = f64x2.splat(0);`);
-      out.push(`  let r${r}s: f64 = 0;`);
+    reductions.forEach(({ kind }, r) => {
+      if (kind === "sum") {
+        out.push(`  let r${r}a = f64x2.splat(0), r${r}b = f64x2.splat(0);`);
+        out.push(`  let r${r}s: f64 = 0;`);
+      } else {
+        out.push(`  let r${r}m = f32x4.splat(-Infinity);`);
+        out.push(`  let r${r}t: f32 = -Infinity;`);
+      }
     });
     out.push("  const n4 = n & ~3;");
     out.push("  let i = 0;");
@@ -733,10 +880,16 @@ function emitKernel(kernel) {
     out.push("    const o = <usize>i << 2;");
     for (const line of emitBody(kernel, statements, false).lines) out.push(`    ${line}`);
     out.push("  }");
-    reductions.forEach((_, r) => {
-      out.push(
-        `  store<f64>(REDUCTIONS + ${8 * r}, f64x2.extract_lane(r${r}a, 0) + f64x2.extract_lane(r${r}a, 1) + f64x2.extract_lane(r${r}b, 0) + f64x2.extract_lane(r${r}b, 1) + r${r}s);`,
-      );
+    reductions.forEach(({ kind }, r) => {
+      if (kind === "sum") {
+        out.push(
+          `  store<f64>(REDUCTIONS + ${8 * r}, f64x2.extract_lane(r${r}a, 0) + f64x2.extract_lane(r${r}a, 1) + f64x2.extract_lane(r${r}b, 0) + f64x2.extract_lane(r${r}b, 1) + r${r}s);`,
+        );
+      } else {
+        out.push(
+          `  store<f64>(REDUCTIONS + ${8 * r}, <f64>max<f32>(max<f32>(max<f32>(f32x4.extract_lane(r${r}m, 0), f32x4.extract_lane(r${r}m, 1)), max<f32>(f32x4.extract_lane(r${r}m, 2), f32x4.extract_lane(r${r}m, 3))), r${r}t));`,
+        );
+      }
     });
     out.push("}");
   }
@@ -801,7 +954,7 @@ function emitTypeScript() {
   lines.push("export const STEP_KERNELS = {");
   for (const kernel of KERNELS) {
     lines.push(
-      `  ${kernel.id}: { arrays: ${JSON.stringify(kernel.arrays)}, scalars: ${JSON.stringify(kernel.scalars)}, flags: ${JSON.stringify(kernel.flags ?? [])}, reductions: ${JSON.stringify(reductionsOf(kernel))} },`,
+      `  ${kernel.id}: { arrays: ${JSON.stringify(kernel.arrays)}, scalars: ${JSON.stringify(kernel.scalars)}, flags: ${JSON.stringify(kernel.flags ?? [])}, reductions: ${JSON.stringify(reductionsOf(kernel))}${kernel.wide ? `, wide: ${JSON.stringify(kernel.wide)}` : ""} },`,
     );
   }
   lines.push("} as const;", "");

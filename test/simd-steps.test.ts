@@ -18,7 +18,7 @@ beforeAll(() => {
   module = testKernelModule();
 });
 
-const n = 1003; // 250 f32x4 groups and a scalar tail of 3
+const vectorLength = 1003; // 250 f32x4 groups and a scalar tail of 3
 const steps = 6;
 
 /** The settings each SIMD step is checked at: defaults, each flag flipped, and weight decay on where there is one. */
@@ -64,16 +64,19 @@ function scaledError(a: ArrayLike<number>, b: ArrayLike<number>, scale: ArrayLik
  * trajectories drift apart otherwise: a D-Adaptation estimate built from θ − θ₀ differs once θ rounds).
  * Returns the worst error of the parameter updates (relative to the largest update) and of each state field.
  */
-function compare(optimizer: Optimizer, seed: number) {
+function compare(optimizer: Optimizer, seed: number, shape?: readonly [number, number]) {
+  const n = shape === undefined ? vectorLength : shape[0] * shape[1];
   const kernels = instantiateKernels(module);
   const arena = new KernelArena(kernels);
   const params = arena.floats(n);
   const grads = arena.floats(n);
   const pool = arena.floats(8 * n);
+  // The matrix methods' float64 column sums (an odd float offset: the step aligns them itself).
+  const scratch = arena.floats(2 * n + 3);
   arena.commit();
   const random = new SeededRandom(seed, 9);
   for (let i = 0; i < n; i++) params()[i] = random.normal();
-  const state32 = optimizer.init(n, "float32");
+  const state32 = optimizer.init(n, "float32", shape);
   let used = 0;
   for (const [key, value] of Object.entries(state32)) {
     if (typeof value === "number") continue;
@@ -82,20 +85,25 @@ function compare(optimizer: Optimizer, seed: number) {
     state32[key] = view;
     used += value.length;
   }
-  const fast = simdStep(kernels, optimizer);
+  const fast = simdStep(kernels, optimizer, scratch().subarray(1));
   if (fast === null) throw new Error(`${optimizer.id}: no SIMD step`);
+  // A matrix without scratch would step through the library loop: the plain step must not be what is measured.
+  const plain = optimizer.step;
+  optimizer.step = () => {
+    throw new Error(`${optimizer.id}: the SIMD step fell back to the library step`);
+  };
   let updates = 0;
   const state: Record<string, number> = {};
   for (let step = 0; step < steps; step++) {
     for (let i = 0; i < n; i++) grads()[i] = random.normal() * (0.5 + (i % 7) / 7);
     const before = Float64Array.from(params());
     const p64 = Float64Array.from(params());
-    const state64 = optimizer.init(n, "float64");
+    const state64 = optimizer.init(n, "float64", shape);
     for (const [key, value] of Object.entries(state32)) {
       state64[key] = typeof value === "number" ? value : Float64Array.from(value);
     }
     fast(params(), grads(), state32);
-    optimizer.step(p64, Float64Array.from(grads()), state64);
+    plain.call(optimizer, p64, Float64Array.from(grads()), state64);
     const delta64 = p64.map((x, i) => x - before[i]);
     updates = Math.max(updates, scaledError(params(), p64, delta64));
     for (const [key, value] of Object.entries(state64)) {
@@ -139,6 +147,52 @@ describe("float32 SIMD optimizer steps", () => {
       expect(checked).toBeGreaterThan(0);
     });
   }
+
+  // The matrix methods on matrices: rows the largest dimension, columns the largest, a tie; rows of 37 and 29
+  // floats leave scalar tails and misaligned rows.
+  const matrices: Record<string, Record<string, number | boolean>[]> = {
+    adafactor: [
+      { minDimSizeToFactor: 8 },
+      { minDimSizeToFactor: 8, momentum: 0.9 },
+      { minDimSizeToFactor: 8, clipping: false, multiplyByParameterScale: false, weightDecayRate: 0.01 },
+      { minDimSizeToFactor: 8, decayExponent: 0.5, clippingThreshold: 0.5 },
+      { minDimSizeToFactor: 64 },
+    ],
+    "torch-adafactor": [{}, { weightDecay: 0.05 }, { maximize: true }, { beta2Decay: -0.5, d: 0.5 }],
+    sm3: [{}, { momentum: 0 }],
+  };
+  for (const [id, options] of Object.entries(matrices)) {
+    it(`${id} agrees with its float64 library step on matrices (factored where it factors)`, () => {
+      let checked = 0;
+      for (const shape of [
+        [37, 29],
+        [29, 37],
+        [24, 24],
+      ] as const) {
+        for (const hp of options) {
+          const optimizer = createOptimizer({ id, hp: { lr: 0.01, ...hp } });
+          const errors = compare(optimizer, 5 + checked++, shape);
+          const where = `${id} ${JSON.stringify(hp)} ${shape.join("×")}`;
+          expect(errors.updates, `${where}: updates`).toBeLessThan(2e-5);
+          for (const [key, error] of Object.entries(errors.state)) {
+            expect(error, `${where}: state ${key}`).toBeLessThan(2e-5);
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(5);
+    });
+  }
+
+  it("adafactor factors the test's matrices with minDimSizeToFactor 8, and not with 64", () => {
+    expect(
+      createOptimizer({ id: "adafactor", hp: { minDimSizeToFactor: 8 } }).init(37 * 29, "float32", [37, 29])
+        .factored,
+    ).toBe(1);
+    expect(
+      createOptimizer({ id: "adafactor", hp: { minDimSizeToFactor: 64 } }).init(37 * 29, "float32", [37, 29])
+        .factored,
+    ).toBe(0);
+  });
 
   it("lists no optimizer as without a SIMD step that is not in the registry", () => {
     const ids = new Set(optimizerIds());

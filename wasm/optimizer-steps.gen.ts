@@ -2984,3 +2984,465 @@ export function opt_cautious_apply_0(a_p: usize, a_g: usize, a_before: usize, n:
     store<f32>(a_p + o, t1);
   }
 }
+// factored_sums
+//   Q = g*g + eps
+//   acc cs += Q
+//   sum rs += Q
+//   sum ps += p*p
+export function opt_factored_sums_0(a_p: usize, a_g: usize, a_cs: usize, n: i32, eps: f32): void {
+  const v_eps = f32x4.splat(eps);
+  let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
+  let r0s: f64 = 0;
+  let r1a = f64x2.splat(0), r1b = f64x2.splat(0);
+  let r1s: f64 = 0;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.add(f32x4.mul(l_g, l_g), v_eps);
+    const t1 = t0;
+    v128.store(a_cs + (o << 1), f64x2.add(v128.load(a_cs + (o << 1)), f64x2.promote_low_f32x4(t1)));
+    v128.store(a_cs + (o << 1) + 16, f64x2.add(v128.load(a_cs + (o << 1) + 16), f64x2.promote_low_f32x4(i32x4.shuffle(t1, t1, 2, 3, 0, 1))));
+    const t2 = t0;
+    r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t2));
+    r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t2, t2, 2, 3, 0, 1)));
+    const l_p = v128.load(a_p + o);
+    const t3 = f32x4.mul(l_p, l_p);
+    r1a = f64x2.add(r1a, f64x2.promote_low_f32x4(t3));
+    r1b = f64x2.add(r1b, f64x2.promote_low_f32x4(i32x4.shuffle(t3, t3, 2, 3, 0, 1)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const t0 = ((l_g * l_g) + eps);
+    store<f64>(a_cs + (o << 1), load<f64>(a_cs + (o << 1)) + <f64>t0);
+    r0s += <f64>t0;
+    const l_p = load<f32>(a_p + o);
+    r1s += <f64>(l_p * l_p);
+  }
+  store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
+  store<f64>(REDUCTIONS + 8, f64x2.extract_lane(r1a, 0) + f64x2.extract_lane(r1a, 1) + f64x2.extract_lane(r1b, 0) + f64x2.extract_lane(r1b, 1) + r1s);
+}
+// adafactor_second
+//   V = decay*V + omd*(g*g + eps)
+//   u = g/sqrt(V)
+//   sum us += u*u
+//   sum ps += p*p
+export function opt_adafactor_second_0(a_p: usize, a_g: usize, a_V: usize, a_u: usize, n: i32, decay: f32, omd: f32, eps: f32): void {
+  const v_decay = f32x4.splat(decay);
+  const v_omd = f32x4.splat(omd);
+  const v_eps = f32x4.splat(eps);
+  let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
+  let r0s: f64 = 0;
+  let r1a = f64x2.splat(0), r1b = f64x2.splat(0);
+  let r1s: f64 = 0;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_V = v128.load(a_V + o);
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.add(f32x4.mul(v_decay, l_V), f32x4.mul(v_omd, f32x4.add(f32x4.mul(l_g, l_g), v_eps)));
+    v128.store(a_V + o, t0);
+    const t1 = f32x4.div(l_g, f32x4.sqrt(t0));
+    v128.store(a_u + o, t1);
+    const t2 = f32x4.mul(t1, t1);
+    r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t2));
+    r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t2, t2, 2, 3, 0, 1)));
+    const l_p = v128.load(a_p + o);
+    const t3 = f32x4.mul(l_p, l_p);
+    r1a = f64x2.add(r1a, f64x2.promote_low_f32x4(t3));
+    r1b = f64x2.add(r1b, f64x2.promote_low_f32x4(i32x4.shuffle(t3, t3, 2, 3, 0, 1)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_V = load<f32>(a_V + o);
+    const l_g = load<f32>(a_g + o);
+    const t0 = ((decay * l_V) + (omd * ((l_g * l_g) + eps)));
+    store<f32>(a_V + o, t0);
+    const t1 = (l_g / sqrt<f32>(t0));
+    store<f32>(a_u + o, t1);
+    r0s += <f64>(t1 * t1);
+    const l_p = load<f32>(a_p + o);
+    r1s += <f64>(l_p * l_p);
+  }
+  store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
+  store<f64>(REDUCTIONS + 8, f64x2.extract_lane(r1a, 0) + f64x2.extract_lane(r1a, 1) + f64x2.extract_lane(r1b, 0) + f64x2.extract_lane(r1b, 1) + r1s);
+}
+// adafactor_row
+//   u = g*(rf/sqrt(w*q))
+//   sum us += u*u
+export function opt_adafactor_row_0(a_g: usize, a_u: usize, a_w: usize, n: i32, rf: f32, q: f32): void {
+  const v_rf = f32x4.splat(rf);
+  const v_q = f32x4.splat(q);
+  let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
+  let r0s: f64 = 0;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const l_w = v128.load(a_w + o);
+    const t0 = f32x4.mul(l_g, f32x4.div(v_rf, f32x4.sqrt(f32x4.mul(l_w, v_q))));
+    v128.store(a_u + o, t0);
+    const t1 = f32x4.mul(t0, t0);
+    r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t1));
+    r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t1, t1, 2, 3, 0, 1)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const l_w = load<f32>(a_w + o);
+    const t0 = (l_g * (rf / sqrt<f32>((l_w * q))));
+    store<f32>(a_u + o, t0);
+    r0s += <f64>(t0 * t0);
+  }
+  store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
+}
+// adafactor_apply (flags: mom; variant bit i = flag i)
+//   u = u*f
+//   S = u*sc
+//   ?mom S = omu*S + mu*m
+//   ?mom m = S
+//   p = p - (S + wd*p)
+export function opt_adafactor_apply_0(a_p: usize, a_u: usize, a_m: usize, n: i32, f: f32, sc: f32, omu: f32, mu: f32, wd: f32): void {
+  const v_f = f32x4.splat(f);
+  const v_sc = f32x4.splat(sc);
+  const v_omu = f32x4.splat(omu);
+  const v_mu = f32x4.splat(mu);
+  const v_wd = f32x4.splat(wd);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_u = v128.load(a_u + o);
+    const t0 = f32x4.mul(l_u, v_f);
+    v128.store(a_u + o, t0);
+    const t1 = f32x4.mul(t0, v_sc);
+    const l_p = v128.load(a_p + o);
+    const t2 = f32x4.sub(l_p, f32x4.add(t1, f32x4.mul(v_wd, l_p)));
+    v128.store(a_p + o, t2);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_u = load<f32>(a_u + o);
+    const t0 = (l_u * f);
+    store<f32>(a_u + o, t0);
+    const t1 = (t0 * sc);
+    const l_p = load<f32>(a_p + o);
+    const t2 = (l_p - (t1 + (wd * l_p)));
+    store<f32>(a_p + o, t2);
+  }
+}
+export function opt_adafactor_apply_1(a_p: usize, a_u: usize, a_m: usize, n: i32, f: f32, sc: f32, omu: f32, mu: f32, wd: f32): void {
+  const v_f = f32x4.splat(f);
+  const v_sc = f32x4.splat(sc);
+  const v_omu = f32x4.splat(omu);
+  const v_mu = f32x4.splat(mu);
+  const v_wd = f32x4.splat(wd);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_u = v128.load(a_u + o);
+    const t0 = f32x4.mul(l_u, v_f);
+    v128.store(a_u + o, t0);
+    const t1 = f32x4.mul(t0, v_sc);
+    const l_m = v128.load(a_m + o);
+    const t2 = f32x4.add(f32x4.mul(v_omu, t1), f32x4.mul(v_mu, l_m));
+    const t3 = t2;
+    v128.store(a_m + o, t3);
+    const l_p = v128.load(a_p + o);
+    const t4 = f32x4.sub(l_p, f32x4.add(t2, f32x4.mul(v_wd, l_p)));
+    v128.store(a_p + o, t4);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_u = load<f32>(a_u + o);
+    const t0 = (l_u * f);
+    store<f32>(a_u + o, t0);
+    const t1 = (t0 * sc);
+    const l_m = load<f32>(a_m + o);
+    const t2 = ((omu * t1) + (mu * l_m));
+    const t3 = t2;
+    store<f32>(a_m + o, t3);
+    const l_p = load<f32>(a_p + o);
+    const t4 = (l_p - (t2 + (wd * l_p)));
+    store<f32>(a_p + o, t4);
+  }
+}
+// torch_adafactor_vector (flags: smallWeight; variant bit i = flag i)
+//   G = sgn*g
+//   ?smallWeight v = v + w*(G*G - v)
+//   ?!smallWeight v = G*G - (G*G - v)*omw
+//   U = G/sqrt(max(v, floor))
+//   sum us += U*U
+//   sum ps += p*p
+export function opt_torch_adafactor_vector_0(a_p: usize, a_g: usize, a_v: usize, n: i32, sgn: f32, w: f32, omw: f32, floor: f32): void {
+  const v_sgn = f32x4.splat(sgn);
+  const v_w = f32x4.splat(w);
+  const v_omw = f32x4.splat(omw);
+  const v_floor = f32x4.splat(floor);
+  let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
+  let r0s: f64 = 0;
+  let r1a = f64x2.splat(0), r1b = f64x2.splat(0);
+  let r1s: f64 = 0;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.mul(v_sgn, l_g);
+    const l_v = v128.load(a_v + o);
+    const t1 = f32x4.sub(f32x4.mul(t0, t0), f32x4.mul(f32x4.sub(f32x4.mul(t0, t0), l_v), v_omw));
+    v128.store(a_v + o, t1);
+    const t2 = f32x4.div(t0, f32x4.sqrt(f32x4.max(t1, v_floor)));
+    const t3 = f32x4.mul(t2, t2);
+    r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t3));
+    r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t3, t3, 2, 3, 0, 1)));
+    const l_p = v128.load(a_p + o);
+    const t4 = f32x4.mul(l_p, l_p);
+    r1a = f64x2.add(r1a, f64x2.promote_low_f32x4(t4));
+    r1b = f64x2.add(r1b, f64x2.promote_low_f32x4(i32x4.shuffle(t4, t4, 2, 3, 0, 1)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const t0 = (sgn * l_g);
+    const l_v = load<f32>(a_v + o);
+    const t1 = ((t0 * t0) - (((t0 * t0) - l_v) * omw));
+    store<f32>(a_v + o, t1);
+    const t2 = (t0 / sqrt<f32>(max<f32>(t1, floor)));
+    r0s += <f64>(t2 * t2);
+    const l_p = load<f32>(a_p + o);
+    r1s += <f64>(l_p * l_p);
+  }
+  store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
+  store<f64>(REDUCTIONS + 8, f64x2.extract_lane(r1a, 0) + f64x2.extract_lane(r1a, 1) + f64x2.extract_lane(r1b, 0) + f64x2.extract_lane(r1b, 1) + r1s);
+}
+export function opt_torch_adafactor_vector_1(a_p: usize, a_g: usize, a_v: usize, n: i32, sgn: f32, w: f32, omw: f32, floor: f32): void {
+  const v_sgn = f32x4.splat(sgn);
+  const v_w = f32x4.splat(w);
+  const v_omw = f32x4.splat(omw);
+  const v_floor = f32x4.splat(floor);
+  let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
+  let r0s: f64 = 0;
+  let r1a = f64x2.splat(0), r1b = f64x2.splat(0);
+  let r1s: f64 = 0;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const t0 = f32x4.mul(v_sgn, l_g);
+    const l_v = v128.load(a_v + o);
+    const t1 = f32x4.add(l_v, f32x4.mul(v_w, f32x4.sub(f32x4.mul(t0, t0), l_v)));
+    v128.store(a_v + o, t1);
+    const t2 = f32x4.div(t0, f32x4.sqrt(f32x4.max(t1, v_floor)));
+    const t3 = f32x4.mul(t2, t2);
+    r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t3));
+    r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t3, t3, 2, 3, 0, 1)));
+    const l_p = v128.load(a_p + o);
+    const t4 = f32x4.mul(l_p, l_p);
+    r1a = f64x2.add(r1a, f64x2.promote_low_f32x4(t4));
+    r1b = f64x2.add(r1b, f64x2.promote_low_f32x4(i32x4.shuffle(t4, t4, 2, 3, 0, 1)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const t0 = (sgn * l_g);
+    const l_v = load<f32>(a_v + o);
+    const t1 = (l_v + (w * ((t0 * t0) - l_v)));
+    store<f32>(a_v + o, t1);
+    const t2 = (t0 / sqrt<f32>(max<f32>(t1, floor)));
+    r0s += <f64>(t2 * t2);
+    const l_p = load<f32>(a_p + o);
+    r1s += <f64>(l_p * l_p);
+  }
+  store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
+  store<f64>(REDUCTIONS + 8, f64x2.extract_lane(r1a, 0) + f64x2.extract_lane(r1a, 1) + f64x2.extract_lane(r1b, 0) + f64x2.extract_lane(r1b, 1) + r1s);
+}
+// torch_adafactor_vector_apply
+//   p = p*shrink + negStep*(sgn*g/sqrt(max(v, floor)))
+export function opt_torch_adafactor_vector_apply_0(a_p: usize, a_g: usize, a_v: usize, n: i32, sgn: f32, floor: f32, shrink: f32, negStep: f32): void {
+  const v_sgn = f32x4.splat(sgn);
+  const v_floor = f32x4.splat(floor);
+  const v_shrink = f32x4.splat(shrink);
+  const v_negStep = f32x4.splat(negStep);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_p = v128.load(a_p + o);
+    const l_g = v128.load(a_g + o);
+    const l_v = v128.load(a_v + o);
+    const t0 = f32x4.add(f32x4.mul(l_p, v_shrink), f32x4.mul(v_negStep, f32x4.div(f32x4.mul(v_sgn, l_g), f32x4.sqrt(f32x4.max(l_v, v_floor)))));
+    v128.store(a_p + o, t0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_p = load<f32>(a_p + o);
+    const l_g = load<f32>(a_g + o);
+    const l_v = load<f32>(a_v + o);
+    const t0 = ((l_p * shrink) + (negStep * ((sgn * l_g) / sqrt<f32>(max<f32>(l_v, floor)))));
+    store<f32>(a_p + o, t0);
+  }
+}
+// torch_adafactor_row
+//   U = sgn*g/sqrt(max(q*c, floor))
+//   sum us += U*U
+export function opt_torch_adafactor_row_0(a_g: usize, a_c: usize, n: i32, sgn: f32, q: f32, floor: f32): void {
+  const v_sgn = f32x4.splat(sgn);
+  const v_q = f32x4.splat(q);
+  const v_floor = f32x4.splat(floor);
+  let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
+  let r0s: f64 = 0;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const l_c = v128.load(a_c + o);
+    const t0 = f32x4.div(f32x4.mul(v_sgn, l_g), f32x4.sqrt(f32x4.max(f32x4.mul(v_q, l_c), v_floor)));
+    const t1 = f32x4.mul(t0, t0);
+    r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t1));
+    r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t1, t1, 2, 3, 0, 1)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const l_c = load<f32>(a_c + o);
+    const t0 = ((sgn * l_g) / sqrt<f32>(max<f32>((q * l_c), floor)));
+    r0s += <f64>(t0 * t0);
+  }
+  store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
+}
+// torch_adafactor_row_apply
+//   p = p*shrink + negStep*(sgn*g/sqrt(max(q*c, floor)))
+export function opt_torch_adafactor_row_apply_0(a_p: usize, a_g: usize, a_c: usize, n: i32, sgn: f32, q: f32, floor: f32, shrink: f32, negStep: f32): void {
+  const v_sgn = f32x4.splat(sgn);
+  const v_q = f32x4.splat(q);
+  const v_floor = f32x4.splat(floor);
+  const v_shrink = f32x4.splat(shrink);
+  const v_negStep = f32x4.splat(negStep);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_p = v128.load(a_p + o);
+    const l_g = v128.load(a_g + o);
+    const l_c = v128.load(a_c + o);
+    const t0 = f32x4.add(f32x4.mul(l_p, v_shrink), f32x4.mul(v_negStep, f32x4.div(f32x4.mul(v_sgn, l_g), f32x4.sqrt(f32x4.max(f32x4.mul(v_q, l_c), v_floor)))));
+    v128.store(a_p + o, t0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_p = load<f32>(a_p + o);
+    const l_g = load<f32>(a_g + o);
+    const l_c = load<f32>(a_c + o);
+    const t0 = ((l_p * shrink) + (negStep * ((sgn * l_g) / sqrt<f32>(max<f32>((q * l_c), floor)))));
+    store<f32>(a_p + o, t0);
+  }
+}
+// sm3_vector
+//   A = g*g + a
+//   a = A
+//   N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0)
+//   m = ob1*N + beta1*m
+//   p = p + nlr*m
+export function opt_sm3_vector_0(a_p: usize, a_g: usize, a_a: usize, a_m: usize, n: i32, ob1: f32, beta1: f32, nlr: f32, eps: f32): void {
+  const v_ob1 = f32x4.splat(ob1);
+  const v_beta1 = f32x4.splat(beta1);
+  const v_nlr = f32x4.splat(nlr);
+  const v_eps = f32x4.splat(eps);
+  const k_c0 = f32x4.splat(<f32>0.0);
+  const k_c1 = f32x4.splat(<f32>1.0);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const l_a = v128.load(a_a + o);
+    const t0 = f32x4.add(f32x4.mul(l_g, l_g), l_a);
+    const t1 = t0;
+    v128.store(a_a + o, t1);
+    const t2 = v128.bitselect(f32x4.mul(l_g, f32x4.div(k_c1, f32x4.sqrt(f32x4.add(t0, v_eps)))), k_c0, f32x4.gt(t0, k_c0));
+    const l_m = v128.load(a_m + o);
+    const t3 = f32x4.add(f32x4.mul(v_ob1, t2), f32x4.mul(v_beta1, l_m));
+    v128.store(a_m + o, t3);
+    const l_p = v128.load(a_p + o);
+    const t4 = f32x4.add(l_p, f32x4.mul(v_nlr, t3));
+    v128.store(a_p + o, t4);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const l_a = load<f32>(a_a + o);
+    const t0 = ((l_g * l_g) + l_a);
+    const t1 = t0;
+    store<f32>(a_a + o, t1);
+    const t2 = select<f32>((l_g * (<f32>1.0 / sqrt<f32>((t0 + eps)))), <f32>0.0, (t0 > <f32>0.0));
+    const l_m = load<f32>(a_m + o);
+    const t3 = ((ob1 * t2) + (beta1 * l_m));
+    store<f32>(a_m + o, t3);
+    const l_p = load<f32>(a_p + o);
+    const t4 = (l_p + (nlr * t3));
+    store<f32>(a_p + o, t4);
+  }
+}
+// sm3_row
+//   A = g*g + min(ri, c)
+//   max rowMax = A
+//   cNext = max(cNext, A)
+//   N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0)
+//   m = ob1*N + beta1*m
+//   p = p + nlr*m
+export function opt_sm3_row_0(a_p: usize, a_g: usize, a_m: usize, a_c: usize, a_cNext: usize, n: i32, ri: f32, ob1: f32, beta1: f32, nlr: f32, eps: f32): void {
+  const v_ri = f32x4.splat(ri);
+  const v_ob1 = f32x4.splat(ob1);
+  const v_beta1 = f32x4.splat(beta1);
+  const v_nlr = f32x4.splat(nlr);
+  const v_eps = f32x4.splat(eps);
+  const k_c0 = f32x4.splat(<f32>0.0);
+  const k_c1 = f32x4.splat(<f32>1.0);
+  let r0m = f32x4.splat(-Infinity);
+  let r0t: f32 = -Infinity;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const l_g = v128.load(a_g + o);
+    const l_c = v128.load(a_c + o);
+    const t0 = f32x4.add(f32x4.mul(l_g, l_g), f32x4.min(v_ri, l_c));
+    r0m = f32x4.max(r0m, t0);
+    const l_cNext = v128.load(a_cNext + o);
+    const t1 = f32x4.max(l_cNext, t0);
+    v128.store(a_cNext + o, t1);
+    const t2 = v128.bitselect(f32x4.mul(l_g, f32x4.div(k_c1, f32x4.sqrt(f32x4.add(t0, v_eps)))), k_c0, f32x4.gt(t0, k_c0));
+    const l_m = v128.load(a_m + o);
+    const t3 = f32x4.add(f32x4.mul(v_ob1, t2), f32x4.mul(v_beta1, l_m));
+    v128.store(a_m + o, t3);
+    const l_p = v128.load(a_p + o);
+    const t4 = f32x4.add(l_p, f32x4.mul(v_nlr, t3));
+    v128.store(a_p + o, t4);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const l_g = load<f32>(a_g + o);
+    const l_c = load<f32>(a_c + o);
+    const t0 = ((l_g * l_g) + min<f32>(ri, l_c));
+    r0t = max<f32>(r0t, t0);
+    const l_cNext = load<f32>(a_cNext + o);
+    const t1 = max<f32>(l_cNext, t0);
+    store<f32>(a_cNext + o, t1);
+    const t2 = select<f32>((l_g * (<f32>1.0 / sqrt<f32>((t0 + eps)))), <f32>0.0, (t0 > <f32>0.0));
+    const l_m = load<f32>(a_m + o);
+    const t3 = ((ob1 * t2) + (beta1 * l_m));
+    store<f32>(a_m + o, t3);
+    const l_p = load<f32>(a_p + o);
+    const t4 = (l_p + (nlr * t3));
+    store<f32>(a_p + o, t4);
+  }
+  store<f64>(REDUCTIONS + 0, <f64>max<f32>(max<f32>(max<f32>(f32x4.extract_lane(r0m, 0), f32x4.extract_lane(r0m, 1)), max<f32>(f32x4.extract_lane(r0m, 2), f32x4.extract_lane(r0m, 3))), r0t));
+}

@@ -3,7 +3,7 @@ import { matrixShape } from "./linalg.js";
 import { type DType, type FloatArray, type Optimizer, type OptimizerMeta, zeros } from "./types.js";
 
 /** `scale_by_sm3`'s ε (the alias does not expose it). */
-const SM3_EPS = 1e-8;
+export const SM3_EPS = 1e-8;
 
 export const sm3Meta: OptimizerMeta = {
   id: "sm3",

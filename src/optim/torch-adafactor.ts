@@ -103,7 +103,8 @@ export interface TorchAdafactorState {
 }
 
 /** torch lerp: self + w·(end − self) for |w| < 0.5, else end − (end − self)·(1 − w). */
-function lerp(self: number, end: number, w: number): number {
+/** torch.lerp's two branches (exact at w = 0 and at w = 1). */
+export function lerp(self: number, end: number, w: number): number {
   return w < 0.5 ? self + w * (end - self) : end - (end - self) * (1 - w);
 }
 

@@ -92,8 +92,8 @@ export const TRAINING_MEMORY_BUDGET = 2 * 1024 ** 3;
  * (ACCELERATED_STATE_ARRAYS parameter-sized arrays: the most any optimizer with a SIMD step keeps, alone, wrapped in
  * cautious or in parameter groups, SOAP per matrix with maxPrecondDim ≤ 512 included), activations and deltas for a batch; shared, the batch in dense and two sparse
  * forms, one transposed weight matrix and the float32 Muon and SOAP steps' scratch for the largest matrix. A SOAP
- * that rotates a side longer than 512 (the reference's maxPrecondDim on 784 inputs) or per-matrix optimizers without
- * a SIMD step (Adafactor, SM3) hold their state in the JavaScript heap, on top of this.
+ * that rotates a side longer than 512 (the reference's maxPrecondDim on 784 inputs) or an optimizer without a SIMD
+ * step (optax-muon, L-BFGS) holds its state in the JavaScript heap, on top of this.
  */
 export function trainingBytes(config: NetworkConfig, networks: number, batch: number, kind: string): number {
   const sizes = [config.inputSize, ...config.hiddenSizes, config.outputSize];

@@ -105,7 +105,7 @@ export function accelerateInMemory(
           ? soapFitsScratch(inner, shape, scratch.length)
             ? soapSimdStep(kernels, inner, scratch)
             : null
-          : simdStep(kernels, inner);
+          : simdStep(kernels, inner, scratch);
     const count: StepPathCount = { slot, optimizer: inner.id, hasSimdStep: fast !== null, simd: 0, plain: 0 };
     counts.push(count);
     const wrapped: Optimizer = {

@@ -825,6 +825,106 @@ export interface StepKernelExports {
   opt_copy_0(a_p: Ptr, a_before: Ptr, n: number): void;
   opt_cautious_count_0(a_p: Ptr, a_g: Ptr, a_before: Ptr, n: number): void;
   opt_cautious_apply_0(a_p: Ptr, a_g: Ptr, a_before: Ptr, n: number, scale: number): void;
+  opt_factored_sums_0(a_p: Ptr, a_g: Ptr, a_cs: Ptr, n: number, eps: number): void;
+  opt_adafactor_second_0(
+    a_p: Ptr,
+    a_g: Ptr,
+    a_V: Ptr,
+    a_u: Ptr,
+    n: number,
+    decay: number,
+    omd: number,
+    eps: number,
+  ): void;
+  opt_adafactor_row_0(a_g: Ptr, a_u: Ptr, a_w: Ptr, n: number, rf: number, q: number): void;
+  opt_adafactor_apply_0(
+    a_p: Ptr,
+    a_u: Ptr,
+    a_m: Ptr,
+    n: number,
+    f: number,
+    sc: number,
+    omu: number,
+    mu: number,
+    wd: number,
+  ): void;
+  opt_adafactor_apply_1(
+    a_p: Ptr,
+    a_u: Ptr,
+    a_m: Ptr,
+    n: number,
+    f: number,
+    sc: number,
+    omu: number,
+    mu: number,
+    wd: number,
+  ): void;
+  opt_torch_adafactor_vector_0(
+    a_p: Ptr,
+    a_g: Ptr,
+    a_v: Ptr,
+    n: number,
+    sgn: number,
+    w: number,
+    omw: number,
+    floor: number,
+  ): void;
+  opt_torch_adafactor_vector_1(
+    a_p: Ptr,
+    a_g: Ptr,
+    a_v: Ptr,
+    n: number,
+    sgn: number,
+    w: number,
+    omw: number,
+    floor: number,
+  ): void;
+  opt_torch_adafactor_vector_apply_0(
+    a_p: Ptr,
+    a_g: Ptr,
+    a_v: Ptr,
+    n: number,
+    sgn: number,
+    floor: number,
+    shrink: number,
+    negStep: number,
+  ): void;
+  opt_torch_adafactor_row_0(a_g: Ptr, a_c: Ptr, n: number, sgn: number, q: number, floor: number): void;
+  opt_torch_adafactor_row_apply_0(
+    a_p: Ptr,
+    a_g: Ptr,
+    a_c: Ptr,
+    n: number,
+    sgn: number,
+    q: number,
+    floor: number,
+    shrink: number,
+    negStep: number,
+  ): void;
+  opt_sm3_vector_0(
+    a_p: Ptr,
+    a_g: Ptr,
+    a_a: Ptr,
+    a_m: Ptr,
+    n: number,
+    ob1: number,
+    beta1: number,
+    nlr: number,
+    eps: number,
+  ): void;
+  opt_sm3_row_0(
+    a_p: Ptr,
+    a_g: Ptr,
+    a_m: Ptr,
+    a_c: Ptr,
+    a_cNext: Ptr,
+    n: number,
+    ri: number,
+    ob1: number,
+    beta1: number,
+    nlr: number,
+    eps: number,
+  ): void;
 }
 
 /** Every kernel's description: arrays, per-step float32 scalars, flags (variant bit i = flag i) and reductions. */
@@ -1065,6 +1165,57 @@ export const STEP_KERNELS = {
   copy: { arrays: ["p", "before"], scalars: [], flags: [], reductions: [] },
   cautious_count: { arrays: ["p", "g", "before"], scalars: [], flags: [], reductions: ["kept"] },
   cautious_apply: { arrays: ["p", "g", "before"], scalars: ["scale"], flags: [], reductions: [] },
+  factored_sums: {
+    arrays: ["p", "g", "cs"],
+    scalars: ["eps"],
+    flags: [],
+    reductions: ["rs", "ps"],
+    wide: ["cs"],
+  },
+  adafactor_second: {
+    arrays: ["p", "g", "V", "u"],
+    scalars: ["decay", "omd", "eps"],
+    flags: [],
+    reductions: ["us", "ps"],
+  },
+  adafactor_row: { arrays: ["g", "u", "w"], scalars: ["rf", "q"], flags: [], reductions: ["us"] },
+  adafactor_apply: {
+    arrays: ["p", "u", "m"],
+    scalars: ["f", "sc", "omu", "mu", "wd"],
+    flags: ["mom"],
+    reductions: [],
+  },
+  torch_adafactor_vector: {
+    arrays: ["p", "g", "v"],
+    scalars: ["sgn", "w", "omw", "floor"],
+    flags: ["smallWeight"],
+    reductions: ["us", "ps"],
+  },
+  torch_adafactor_vector_apply: {
+    arrays: ["p", "g", "v"],
+    scalars: ["sgn", "floor", "shrink", "negStep"],
+    flags: [],
+    reductions: [],
+  },
+  torch_adafactor_row: { arrays: ["g", "c"], scalars: ["sgn", "q", "floor"], flags: [], reductions: ["us"] },
+  torch_adafactor_row_apply: {
+    arrays: ["p", "g", "c"],
+    scalars: ["sgn", "q", "floor", "shrink", "negStep"],
+    flags: [],
+    reductions: [],
+  },
+  sm3_vector: {
+    arrays: ["p", "g", "a", "m"],
+    scalars: ["ob1", "beta1", "nlr", "eps"],
+    flags: [],
+    reductions: [],
+  },
+  sm3_row: {
+    arrays: ["p", "g", "m", "c", "cNext"],
+    scalars: ["ri", "ob1", "beta1", "nlr", "eps"],
+    flags: [],
+    reductions: ["rowMax"],
+  },
 } as const;
 
 const at = (s: StateArrays, name: string): Ptr => (s[name] as Float32Array).byteOffset;
@@ -2461,4 +2612,178 @@ export function cautiousApplyKernel(
   scale: number,
 ): void {
   k.opt_cautious_apply_0(p.byteOffset, g.byteOffset, at(s, "before"), p.length, scale);
+}
+
+/** Q = g*g + eps; acc cs += Q; sum rs += Q; sum ps += p*p */
+export function factoredSumsKernel(
+  k: StepKernelExports,
+  p: Float32Array,
+  g: Float32Array,
+  s: StateArrays,
+  eps: number,
+): void {
+  k.opt_factored_sums_0(p.byteOffset, g.byteOffset, at(s, "cs"), p.length, eps);
+}
+
+/** V = decay*V + omd*(g*g + eps); u = g/sqrt(V); sum us += u*u; sum ps += p*p */
+export function adafactorSecondKernel(
+  k: StepKernelExports,
+  p: Float32Array,
+  g: Float32Array,
+  s: StateArrays,
+  decay: number,
+  omd: number,
+  eps: number,
+): void {
+  k.opt_adafactor_second_0(p.byteOffset, g.byteOffset, at(s, "V"), at(s, "u"), p.length, decay, omd, eps);
+}
+
+/** u = g*(rf/sqrt(w*q)); sum us += u*u */
+export function adafactorRowKernel(
+  k: StepKernelExports,
+  g: Float32Array,
+  s: StateArrays,
+  rf: number,
+  q: number,
+): void {
+  k.opt_adafactor_row_0(g.byteOffset, at(s, "u"), at(s, "w"), g.length, rf, q);
+}
+
+/** u = u*f; S = u*sc; ?mom S = omu*S + mu*m; ?mom m = S; p = p - (S + wd*p) */
+export function adafactorApplyKernel(
+  k: StepKernelExports,
+  mom: boolean,
+  p: Float32Array,
+  s: StateArrays,
+  f: number,
+  sc: number,
+  omu: number,
+  mu: number,
+  wd: number,
+): void {
+  const variant = mom ? 1 : 0;
+  if (variant === 0)
+    k.opt_adafactor_apply_0(p.byteOffset, at(s, "u"), at(s, "m"), p.length, f, sc, omu, mu, wd);
+  else if (variant === 1)
+    k.opt_adafactor_apply_1(p.byteOffset, at(s, "u"), at(s, "m"), p.length, f, sc, omu, mu, wd);
+}
+
+/** G = sgn*g; ?smallWeight v = v + w*(G*G - v); ?!smallWeight v = G*G - (G*G - v)*omw; U = G/sqrt(max(v, floor)); sum us += U*U; sum ps += p*p */
+export function torchAdafactorVectorKernel(
+  k: StepKernelExports,
+  smallWeight: boolean,
+  p: Float32Array,
+  g: Float32Array,
+  s: StateArrays,
+  sgn: number,
+  w: number,
+  omw: number,
+  floor: number,
+): void {
+  const variant = smallWeight ? 1 : 0;
+  if (variant === 0)
+    k.opt_torch_adafactor_vector_0(p.byteOffset, g.byteOffset, at(s, "v"), p.length, sgn, w, omw, floor);
+  else if (variant === 1)
+    k.opt_torch_adafactor_vector_1(p.byteOffset, g.byteOffset, at(s, "v"), p.length, sgn, w, omw, floor);
+}
+
+/** p = p*shrink + negStep*(sgn*g/sqrt(max(v, floor))) */
+export function torchAdafactorVectorApplyKernel(
+  k: StepKernelExports,
+  p: Float32Array,
+  g: Float32Array,
+  s: StateArrays,
+  sgn: number,
+  floor: number,
+  shrink: number,
+  negStep: number,
+): void {
+  k.opt_torch_adafactor_vector_apply_0(
+    p.byteOffset,
+    g.byteOffset,
+    at(s, "v"),
+    p.length,
+    sgn,
+    floor,
+    shrink,
+    negStep,
+  );
+}
+
+/** U = sgn*g/sqrt(max(q*c, floor)); sum us += U*U */
+export function torchAdafactorRowKernel(
+  k: StepKernelExports,
+  g: Float32Array,
+  s: StateArrays,
+  sgn: number,
+  q: number,
+  floor: number,
+): void {
+  k.opt_torch_adafactor_row_0(g.byteOffset, at(s, "c"), g.length, sgn, q, floor);
+}
+
+/** p = p*shrink + negStep*(sgn*g/sqrt(max(q*c, floor))) */
+export function torchAdafactorRowApplyKernel(
+  k: StepKernelExports,
+  p: Float32Array,
+  g: Float32Array,
+  s: StateArrays,
+  sgn: number,
+  q: number,
+  floor: number,
+  shrink: number,
+  negStep: number,
+): void {
+  k.opt_torch_adafactor_row_apply_0(
+    p.byteOffset,
+    g.byteOffset,
+    at(s, "c"),
+    p.length,
+    sgn,
+    q,
+    floor,
+    shrink,
+    negStep,
+  );
+}
+
+/** A = g*g + a; a = A; N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0); m = ob1*N + beta1*m; p = p + nlr*m */
+export function sm3VectorKernel(
+  k: StepKernelExports,
+  p: Float32Array,
+  g: Float32Array,
+  s: StateArrays,
+  ob1: number,
+  beta1: number,
+  nlr: number,
+  eps: number,
+): void {
+  k.opt_sm3_vector_0(p.byteOffset, g.byteOffset, at(s, "a"), at(s, "m"), p.length, ob1, beta1, nlr, eps);
+}
+
+/** A = g*g + min(ri, c); max rowMax = A; cNext = max(cNext, A); N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0); m = ob1*N + beta1*m; p = p + nlr*m */
+export function sm3RowKernel(
+  k: StepKernelExports,
+  p: Float32Array,
+  g: Float32Array,
+  s: StateArrays,
+  ri: number,
+  ob1: number,
+  beta1: number,
+  nlr: number,
+  eps: number,
+): void {
+  k.opt_sm3_row_0(
+    p.byteOffset,
+    g.byteOffset,
+    at(s, "m"),
+    at(s, "c"),
+    at(s, "cNext"),
+    p.length,
+    ri,
+    ob1,
+    beta1,
+    nlr,
+    eps,
+  );
 }

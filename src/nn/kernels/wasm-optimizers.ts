@@ -2,6 +2,8 @@ import { BOOK_EPS } from "../../optim/adagrad.js";
 import { decayConstants, shrinkFor } from "../../optim/decay.js";
 import { nextD } from "../../optim/prodigy.js";
 import { averagingWeight, warmupLr } from "../../optim/schedule-free.js";
+import { SM3_EPS } from "../../optim/sm3.js";
+import { lerp } from "../../optim/torch-adafactor.js";
 import type { FloatArray, Optimizer, OptimizerState } from "../../optim/types.js";
 import * as K from "./simd-steps.gen.js";
 import type { KernelExports } from "./wasm-kernels.js";
@@ -25,10 +27,6 @@ export const NO_SIMD_STEP: Readonly<Record<string, string>> = {
     "matrix method: eigenbases of per-matrix preconditioners (QR every f steps); its float32 step with the products " +
     "on the kernels' GEMMs is soapSimdStep (wasm-soap.ts), which needs scratch memory and a matrix: the engines step " +
     "it on each matrix slot where SOAP gets one instance per matrix (sides up to 512 rotated)",
-  adafactor: "matrix method: factored row/column second moments and an RMS clip over the whole matrix",
-  "torch-adafactor":
-    "matrix method: factored row/column second moments and an RMS clip over the whole matrix",
-  sm3: "matrix method: cover-set (row/column) accumulators of a matrix, not one accumulator per coordinate",
 };
 
 /** Float64 sums the kernels leave behind (reductions), as a view that survives memory growth. */
@@ -43,6 +41,49 @@ function reductions(kernels: KernelExports): () => Float64Array {
 }
 
 /**
+ * A float64 view of `floats` float64 values in `scratch` (8-byte aligned), zeroed; null without room. Made at each
+ * step, so it follows memory growth.
+ */
+function wideScratch(
+  kernels: KernelExports,
+  scratch: Float32Array | undefined,
+  floats: number,
+): Float64Array | null {
+  if (scratch === undefined || scratch.buffer !== kernels.memory.buffer) return null;
+  const start = Math.ceil(scratch.byteOffset / 8) * 8;
+  if (start + 8 * floats > scratch.byteOffset + scratch.byteLength) return null;
+  const view = new Float64Array(kernels.memory.buffer, start, floats);
+  view.fill(0);
+  return view;
+}
+
+/**
+ * Row sums of g² + ε of the rows × cols matrix `g` (into `rowSums`) and its column sums (into `colSums`), both
+ * accumulated in float64 one row per kernel call; returns Σθ² of `p`.
+ */
+function factoredSums(
+  k: KernelExports,
+  red: () => Float64Array,
+  p: Float32Array,
+  g: Float32Array,
+  rows: number,
+  cols: number,
+  eps: number,
+  rowSums: Float64Array,
+  colSums: Float64Array,
+): number {
+  let squares = 0;
+  for (let i = 0; i < rows; i++) {
+    const at = 4 * i * cols;
+    k.opt_factored_sums_0(p.byteOffset + at, g.byteOffset + at, colSums.byteOffset, cols, eps);
+    const sums = red();
+    rowSums[i] = sums[0];
+    squares += sums[1];
+  }
+  return squares;
+}
+
+/**
  * The SIMD float32 step of `optimizer` with its hyperparameters, or `null` when it has none (NO_SIMD_STEP).
  * Each computes the formula of its src/optim file in float32 arithmetic, with the per-step scalars (bias
  * corrections, schedules) computed here in float64 exactly as the library step computes them; the element
@@ -50,7 +91,11 @@ function reductions(kernels: KernelExports): () => Float64Array {
  * momentum / β₁ where a schedule drives them, are read from the state at every step. Every array must live in
  * the kernels' memory.
  */
-export function simdStep(kernels: KernelExports, optimizer: Optimizer): FastStep | null {
+export function simdStep(
+  kernels: KernelExports,
+  optimizer: Optimizer,
+  scratch?: Float32Array,
+): FastStep | null {
   const hp = optimizer.hp;
   const num = (name: string) => hp[name] as number;
   const red = reductions(kernels);
@@ -796,9 +841,241 @@ export function simdStep(kernels: KernelExports, optimizer: Optimizer): FastStep
         K.cautiousApplyKernel(k, p, g, s, scale);
       };
     }
+    case "adafactor":
+      return adafactorStep(kernels, optimizer, red, scratch);
+    case "torch-adafactor":
+      return torchAdafactorStep(kernels, optimizer, red, scratch);
+    case "sm3": {
+      const beta1 = num("momentum");
+      return (p, g, s) => {
+        const nlr = -(s.lr as number);
+        const rows = s.rows as number;
+        const cols = s.cols as number;
+        if (rows === 0) {
+          K.sm3VectorKernel(k, p, g, s, 1 - beta1, beta1, nlr, SM3_EPS);
+          return;
+        }
+        // A uses the old r and c; the new maxima land in rNext and cNext and replace them after the pass.
+        const r = s.r as Float32Array;
+        const c = s.c as Float32Array;
+        const rNext = s.rNext as Float32Array;
+        const cNext = s.cNext as Float32Array;
+        const m = s.m as Float32Array;
+        cNext.fill(Number.NEGATIVE_INFINITY);
+        for (let i = 0; i < rows; i++) {
+          const at = 4 * i * cols;
+          k.opt_sm3_row_0(
+            p.byteOffset + at,
+            g.byteOffset + at,
+            m.byteOffset + at,
+            c.byteOffset,
+            cNext.byteOffset,
+            cols,
+            r[i],
+            1 - beta1,
+            beta1,
+            nlr,
+            SM3_EPS,
+          );
+          rNext[i] = red()[0];
+        }
+        r.set(rNext);
+        c.set(cNext);
+      };
+    }
     default:
       return null;
   }
+}
+
+/**
+ * optax.adafactor (src/optim/adafactor.ts) in float32: the second moment element-wise or, factored, one row per
+ * kernel call with the column sums in float64 scratch; then the clip, the parameter scale and the momentum in one
+ * pass. A factored matrix without scratch room steps through the library loop.
+ */
+function adafactorStep(
+  k: KernelExports,
+  optimizer: Optimizer,
+  red: () => Float64Array,
+  scratch: Float32Array | undefined,
+): FastStep {
+  const hp = optimizer.hp;
+  const decayExponent = hp.decayExponent as number;
+  const decayOffset = hp.decayOffset as number;
+  const parameterScale = hp.multiplyByParameterScale as boolean;
+  const clipping = hp.clipping as boolean;
+  const threshold = hp.clippingThreshold as number;
+  const mu = hp.momentum as number;
+  const wd = hp.weightDecayRate as number;
+  const eps = hp.eps as number;
+  let rowSums = new Float64Array(0);
+  return (p, g, s) => {
+    const n = p.length;
+    const count = s.c as number;
+    const decay = 1 - (count - decayOffset + 1) ** -decayExponent;
+    let updateSquares: number;
+    let paramSquares: number;
+    if (s.factored === 1) {
+      const rows = s.rows as number;
+      const cols = s.cols as number;
+      const colSums = wideScratch(k, scratch, cols);
+      if (colSums === null) {
+        optimizer.step(p, g, s);
+        return;
+      }
+      if (rowSums.length < rows) rowSums = new Float64Array(rows);
+      paramSquares = factoredSums(k, red, p, g, rows, cols, eps, rowSums, colSums);
+      // R is indexed by the second-largest dimension and averages over the largest; C the other way round.
+      const largestIsRows = rows > cols;
+      const R = s.R as Float32Array;
+      const C = s.C as Float32Array;
+      const [rMeans, cMeans, rOver, cOver] = largestIsRows
+        ? [colSums, rowSums, rows, cols]
+        : [rowSums, colSums, cols, rows];
+      let rSum = 0;
+      for (let a = 0; a < R.length; a++) {
+        R[a] = decay * R[a] + (1 - decay) * (rMeans[a] / rOver);
+        rSum += R[a];
+      }
+      for (let b = 0; b < C.length; b++) C[b] = decay * C[b] + (1 - decay) * (cMeans[b] / cOver);
+      const rMean = rSum / R.length;
+      const u = s.u as Float32Array;
+      updateSquares = 0;
+      for (let i = 0; i < rows; i++) {
+        const at = 4 * i * cols;
+        // Row i of u: g·(R_i/R̄)^(−½)·C_j^(−½), or (rows the largest dimension) g·C_i^(−½)·(R_j/R̄)^(−½).
+        if (largestIsRows) {
+          k.opt_adafactor_row_0(
+            g.byteOffset + at,
+            u.byteOffset + at,
+            R.byteOffset,
+            cols,
+            C[i] ** -0.5,
+            1 / rMean,
+          );
+        } else {
+          k.opt_adafactor_row_0(
+            g.byteOffset + at,
+            u.byteOffset + at,
+            C.byteOffset,
+            cols,
+            (R[i] / rMean) ** -0.5,
+            1,
+          );
+        }
+        updateSquares += red()[0];
+      }
+    } else {
+      K.adafactorSecondKernel(k, p, g, s, decay, 1 - decay, eps);
+      const sums = red();
+      updateSquares = sums[0];
+      paramSquares = sums[1];
+    }
+    s.c = count + 1;
+    let factor = 1;
+    let scale = s.lr as number;
+    if (clipping) factor = 1 / Math.max(1, Math.sqrt(updateSquares / n) / threshold);
+    if (parameterScale) {
+      factor *= scale * Math.max(Math.sqrt(paramSquares / n), 1e-3);
+      scale = 1;
+    }
+    K.adafactorApplyKernel(k, mu > 0, p, s, factor, scale, 1 - mu, mu, wd);
+  };
+}
+
+/**
+ * torch.optim.Adafactor (src/optim/torch-adafactor.ts) in float32: the row and column means of a matrix one row per
+ * kernel call (column sums in float64 scratch), the update's rms from one pass and the step from a second that
+ * recomputes the update rather than storing it. A matrix without scratch room steps through the library loop.
+ */
+function torchAdafactorStep(
+  k: KernelExports,
+  optimizer: Optimizer,
+  red: () => Float64Array,
+  scratch: Float32Array | undefined,
+): FastStep {
+  const hp = optimizer.hp;
+  const beta2Decay = hp.beta2Decay as number;
+  const eps2 = hp.eps2 as number;
+  const d = hp.d as number;
+  const weightDecay = hp.weightDecay as number;
+  const sign = hp.maximize === true ? -1 : 1;
+  let rowSums = new Float64Array(0);
+  let rowFactors = new Float64Array(0);
+  return (p, g, s) => {
+    const n = p.length;
+    const rows = s.rows as number;
+    const cols = s.cols as number;
+    const colSums = rows > 0 ? wideScratch(k, scratch, cols) : null;
+    if (rows > 0 && colSums === null) {
+      optimizer.step(p, g, s);
+      return;
+    }
+    const t = ((s.t as number) += 1);
+    const lr = s.lr as number;
+    const eps1 = s.eps1 as number;
+    const w = t ** beta2Decay;
+    const rho = Math.min(lr, 1 / t ** 0.5);
+    const shrink = weightDecay !== 0 ? 1 - lr * weightDecay : 1;
+    const floor = eps1 * eps1;
+    const alphaOf = (paramSquares: number) => Math.max(eps2, Math.sqrt(paramSquares) / n ** 0.5) * rho;
+    const stepOf = (updateSquares: number, alpha: number) =>
+      -alpha / Math.max(1, Math.sqrt(updateSquares) / (n ** 0.5 * d));
+    if (colSums === null) {
+      K.torchAdafactorVectorKernel(k, w < 0.5, p, g, s, sign, w, 1 - w, floor);
+      const sums = red();
+      const negativeStep = stepOf(sums[0], alphaOf(sums[1]));
+      K.torchAdafactorVectorApplyKernel(k, p, g, s, sign, floor, shrink, negativeStep);
+      return;
+    }
+    if (rowSums.length < rows) {
+      rowSums = new Float64Array(rows);
+      rowFactors = new Float64Array(rows);
+    }
+    const alpha = alphaOf(factoredSums(k, red, p, g, rows, cols, 0, rowSums, colSums));
+    const r = s.r as Float32Array;
+    const c = s.c as Float32Array;
+    // Row and column means of g² as torch computes them: the norm, squared, over the length.
+    let rSum = 0;
+    for (let i = 0; i < rows; i++) {
+      const norm = Math.sqrt(rowSums[i]);
+      r[i] = lerp(r[i], (norm * norm) / cols, w);
+      rSum += r[i];
+    }
+    for (let j = 0; j < cols; j++) {
+      const norm = Math.sqrt(colSums[j]);
+      c[j] = lerp(c[j], (norm * norm) / rows, w);
+    }
+    const rMean = Math.max(rSum / rows, eps1);
+    let updateSquares = 0;
+    for (let i = 0; i < rows; i++) {
+      rowFactors[i] = r[i] / rMean;
+      k.opt_torch_adafactor_row_0(
+        g.byteOffset + 4 * i * cols,
+        c.byteOffset,
+        cols,
+        sign,
+        rowFactors[i],
+        floor,
+      );
+      updateSquares += red()[0];
+    }
+    const negativeStep = stepOf(updateSquares, alpha);
+    for (let i = 0; i < rows; i++) {
+      const at = 4 * i * cols;
+      k.opt_torch_adafactor_row_apply_0(
+        p.byteOffset + at,
+        g.byteOffset + at,
+        c.byteOffset,
+        cols,
+        sign,
+        rowFactors[i],
+        floor,
+        shrink,
+        negativeStep,
+      );
+    }
+  };
 }
 
 /** True when every array of `state` is a float32 view of the kernels' memory (what the SIMD steps need). */
