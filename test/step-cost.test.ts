@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { ImageSet } from "../src/data/types.js";
+import { createNetworkOptimizer } from "../src/lab/network-optimizer.js";
 import { measureStepCosts } from "../src/lab/step-cost.js";
+import { networkLayout } from "../src/nn/layout.js";
 import { createReferenceEngine } from "../src/nn/reference-engine.js";
+import { createWasmEngineFactory } from "../src/nn/wasm-engine.js";
 import { createOptimizer } from "../src/optim/index.js";
+import { testKernelModule } from "./kernel-module.js";
 
 const images: ImageSet = {
   count: 20,
@@ -89,5 +93,41 @@ describe("the cost per update, measured interleaved", () => {
       },
     );
     expect(costs[0].ms.median).toBeGreaterThan(0);
+  });
+
+  it("counts the steps each path took, per part of parameter groups, as the engine counted them", () => {
+    const layout = networkLayout(config);
+    const costs = measureStepCosts(
+      createWasmEngineFactory(testKernelModule()),
+      config,
+      images,
+      [
+        { label: "adam", optimizer: createOptimizer("adam") },
+        // SM3 per slot (W1, b1, W2, b2) on its SIMD rows; SOAP rotating a vector has no float32 step.
+        { label: "sm3", optimizer: createNetworkOptimizer("sm3", layout).optimizer },
+        {
+          label: "mixed",
+          optimizer: createNetworkOptimizer("groups(bias=soap:precondition1d=true | rest=sm3)", layout)
+            .optimizer,
+        },
+      ],
+      { iterations: 3, warmup: 1, batchSize: 4 },
+    );
+    expect(costs.map((c) => [c.simdSteps, c.plainSteps])).toEqual([
+      [4, 0],
+      [16, 0],
+      [8, 8],
+    ]);
+  });
+
+  it("counts no path on an engine that keeps no count (the float64 reference)", () => {
+    const costs = measureStepCosts(
+      createReferenceEngine,
+      config,
+      images,
+      [{ label: "sgd", optimizer: createOptimizer("sgd") }],
+      { iterations: 2, warmup: 0, batchSize: 4 },
+    );
+    expect([costs[0].simdSteps, costs[0].plainSteps]).toEqual([0, 0]);
   });
 });

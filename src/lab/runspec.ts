@@ -240,7 +240,7 @@ export function checkRunSpec(value: unknown): RunSpec {
 }
 
 /** `adamw:lr=0.001,weightDecay=0.01`: a spec's optimizer as the text `createOptimizer` and the groups read. */
-function optimizerText(optimizer: RunSpec["optimizer"]): string {
+export function optimizerText(optimizer: RunSpec["optimizer"]): string {
   const entries = Object.entries(optimizer.hp ?? {}).map(
     ([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`,
   );

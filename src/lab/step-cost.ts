@@ -12,7 +12,8 @@ import { mean, type Spread, spreadOf } from "./stats.js";
  * that all of them share the same machine conditions. Run times of separate runs on a shared machine are not
  * comparable; these are. `mean` is the cost per update that adds up to training time — periodic work (SOAP's
  * eigenbasis refresh every 10 updates) is in it, where the median of the same updates would hide it — and the
- * quantity optlab reports; `ms` keeps the spread.
+ * quantity optlab reports; `ms` keeps the spread; `simdSteps` and `plainSteps` count the steps (of every part of
+ * parameter groups) the engine took on its SIMD path and on the plain loop.
  */
 export function measureStepCosts(
   engineFactory: BatchEngineFactory,
@@ -20,7 +21,7 @@ export function measureStepCosts(
   train: ImageSet,
   entries: readonly { readonly label: string; readonly optimizer: Optimizer }[],
   options: { iterations?: number; warmup?: number; batchSize?: number; now?: () => number } = {},
-): { label: string; mean: number; ms: Spread }[] {
+): { label: string; mean: number; ms: Spread; simdSteps: number; plainSteps: number }[] {
   const iterations = options.iterations ?? 60;
   const warmup = options.warmup ?? 10;
   const m = options.batchSize ?? 128;
@@ -48,9 +49,14 @@ export function measureStepCosts(
       if (i >= warmup) samples[k].push(now() - started);
     }
   }
+  // Which path the steps took, summed over the parts (slots of parameter groups): the engine's own count.
+  const paths = (k: number, key: "simd" | "plain") =>
+    (engine.stepPaths?.(k) ?? []).reduce((sum, part) => sum + part[key], 0);
   return entries.map((entry, k) => ({
     label: entry.label,
     mean: mean(samples[k]),
     ms: spreadOf(samples[k]),
+    simdSteps: paths(k, "simd"),
+    plainSteps: paths(k, "plain"),
   }));
 }

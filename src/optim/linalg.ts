@@ -41,6 +41,19 @@ export function gram(a: FloatArray, r: number, c: number, out: FloatArray): void
   }
 }
 
+/**
+ * The products of the Newton–Schulz iterations: the plain float64 loops above by default; optax Muon's float32 step
+ * puts the kernels' GEMMs here (src/nn/kernels/wasm-muon.ts).
+ */
+export interface MatrixProducts {
+  /** out (r×r) = a·aᵀ for a (r×c). */
+  gram(a: FloatArray, r: number, c: number, out: FloatArray): void;
+  /** out (r×c) = a (r×k) · b (k×c). */
+  matMul(a: FloatArray, b: FloatArray, r: number, k: number, c: number, out: FloatArray): void;
+}
+
+export const PLAIN_PRODUCTS: MatrixProducts = { gram, matMul };
+
 /** out (c×r) = aᵀ for a (r×c). */
 export function transpose(a: ArrayLike<number>, r: number, c: number, out: FloatArray): void {
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];

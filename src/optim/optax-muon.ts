@@ -9,7 +9,7 @@ import {
   resolveHyperparameters,
   unitOpenRange,
 } from "./hyper.js";
-import { gram, matMul, matrixShape, symmetricEigen } from "./linalg.js";
+import { type MatrixProducts, matrixShape, PLAIN_PRODUCTS, symmetricEigen } from "./linalg.js";
 import { type DType, type FloatArray, type Optimizer, type OptimizerMeta, zeros } from "./types.js";
 
 /** optax `contrib.muon`'s Newton–Schulz coefficient presets (`"dion"` runs one row per iteration). */
@@ -156,7 +156,14 @@ export interface OptaxMuonState {
   Y: FloatArray;
 }
 
-export function optaxMuon(options: OptaxMuonOptions = {}): Optimizer<OptaxMuonState> {
+/** optax Muon with its step on other products (the kernels' GEMMs): the same arithmetic everywhere else. */
+export interface OptaxMuonOptimizer extends Optimizer<OptaxMuonState> {
+  matrixStepWith(
+    products: MatrixProducts,
+  ): (params: FloatArray, grads: FloatArray, state: OptaxMuonState) => void;
+}
+
+export function optaxMuon(options: OptaxMuonOptions = {}): OptaxMuonOptimizer {
   const meta = optaxMuonMeta;
   const { nsTable, ...numbers } = options;
   const hp = resolveHyperparameters(meta, numbers);
@@ -199,7 +206,12 @@ export function optaxMuon(options: OptaxMuonOptions = {}): Optimizer<OptaxMuonSt
   const preconditioning: "frobenius" | "spectral" | "aol" | "schatten" = preconditioners[0] ?? "frobenius";
   const consistentRms = hp.consistentRms as number;
 
-  function matrixStep(params: FloatArray, grads: FloatArray, state: OptaxMuonState): void {
+  function matrixStep(
+    params: FloatArray,
+    grads: FloatArray,
+    state: OptaxMuonState,
+    products: MatrixProducts = PLAIN_PRODUCTS,
+  ): void {
     const { rows, cols, m, X, A, B, C, Y } = state;
     const t = ++state.t;
     const bcT = 1 - beta ** t;
@@ -224,7 +236,7 @@ export function optaxMuon(options: OptaxMuonOptions = {}): Optimizer<OptaxMuonSt
         for (let k = 0; k < X.length; k++) squares += X[k] * X[k];
         scale = Math.sqrt(squares);
       } else {
-        gram(X, r, c, A);
+        products.gram(X, r, c, A);
         symmetricEigen(A, r, C);
         let largest = 0;
         for (let i = 0; i < r; i++) largest = Math.max(largest, A[i * r + i]);
@@ -238,7 +250,7 @@ export function optaxMuon(options: OptaxMuonOptions = {}): Optimizer<OptaxMuonSt
       const a = row[0];
       const b = row[1];
       const cc = row[2];
-      gram(X, r, c, A);
+      products.gram(X, r, c, A);
       if (it === 0 && preconditioning === "aol") {
         // s_i = 1/√max(Σ_j |A_ij|, ε);  X ← diag(s)·X;  A ← diag(s)·A·diag(s).  Y holds s (r ≤ n entries).
         for (let i = 0; i < r; i++) {
@@ -256,9 +268,9 @@ export function optaxMuon(options: OptaxMuonOptions = {}): Optimizer<OptaxMuonSt
         for (let k = 0; k < r * r; k++) A[k] = s * s * A[k];
       }
       for (let k = 0; k < r * r; k++) C[k] = cc * A[k];
-      matMul(C, A, r, r, r, B);
+      products.matMul(C, A, r, r, r, B);
       for (let k = 0; k < r * r; k++) B[k] = b * A[k] + B[k];
-      matMul(B, X, r, r, c, Y);
+      products.matMul(B, X, r, r, c, Y);
       for (let k = 0; k < X.length; k++) X[k] = a * X[k] + Y[k];
     }
     // O back in the parameter's orientation, into Y.
@@ -334,6 +346,12 @@ export function optaxMuon(options: OptaxMuonOptions = {}): Optimizer<OptaxMuonSt
     step(params: FloatArray, grads: FloatArray, state: OptaxMuonState) {
       if (state.rows === 0) vectorStep(params, grads, state);
       else matrixStep(params, grads, state);
+    },
+    matrixStepWith(products: MatrixProducts) {
+      return (params: FloatArray, grads: FloatArray, state: OptaxMuonState) => {
+        if (state.rows === 0) vectorStep(params, grads, state);
+        else matrixStep(params, grads, state, products);
+      };
     },
   };
 }

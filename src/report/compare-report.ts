@@ -1,9 +1,11 @@
 import { join } from "node:path";
 import {
   caveats,
+  createNetworkOptimizer,
   measureStepCosts,
   networkFor,
   type OptimizerSummary,
+  optimizerText,
   PROFILE_TAUS,
   performanceProfile,
   type RunResult,
@@ -14,8 +16,7 @@ import {
   type TwoDResult,
   twoDSettings,
 } from "../lab/index.js";
-import type { EngineName } from "../nn/index.js";
-import { createOptimizer } from "../optim/index.js";
+import { type EngineName, networkLayout } from "../nn/index.js";
 import {
   composeFigure,
   curvesPanel,
@@ -78,11 +79,17 @@ export function studyStepCosts(study: StudyConfig, engine?: EngineName): Map<str
   const environment = nodeRunEnvironment(engine);
   const data = environment.loadData(study.data);
   const { train } = splitForRun(data, study.validation);
+  const config = networkFor(study, data);
   const costs = measureStepCosts(
     environment.engineFactory,
-    networkFor(study, data),
+    config,
     train,
-    study.optimizers.map((o) => ({ label: o.label, optimizer: createOptimizer({ id: o.id, hp: o.hp }) })),
+    // As the study trains them: Muon on the hidden matrices, SOAP, Adafactor and SM3 per matrix with its shape.
+    study.optimizers.map((o) => ({
+      label: o.label,
+      optimizer: createNetworkOptimizer(optimizerText({ id: o.id, hp: o.hp }), networkLayout(config))
+        .optimizer,
+    })),
     { batchSize: study.batchSize },
   );
   return new Map(costs.map((c) => [c.label, c.mean]));

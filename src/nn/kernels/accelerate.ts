@@ -3,7 +3,7 @@ import type { DType, FloatArray, Optimizer, OptimizerState } from "../../optim/t
 import type { StepPathCount } from "../engine.js";
 import type { NetworkLayout } from "../layout.js";
 import type { KernelExports } from "./wasm-kernels.js";
-import { muonScratchFloats, muonSimdStep } from "./wasm-muon.js";
+import { muonScratchFloats, muonSimdStep, optaxMuonScratchFloats, optaxMuonSimdStep } from "./wasm-muon.js";
 import { simdStep } from "./wasm-optimizers.js";
 import { soapFitsScratch, soapScratchFloats, soapSimdStep } from "./wasm-soap.js";
 
@@ -101,11 +101,15 @@ export function accelerateInMemory(
         ? fitsScratch
           ? muonSimdStep(kernels, inner, scratch)
           : null
-        : inner.id === "soap"
-          ? soapFitsScratch(inner, shape, scratch.length)
-            ? soapSimdStep(kernels, inner, scratch)
+        : inner.id === "optax-muon"
+          ? matrix !== undefined && optaxMuonScratchFloats(matrix[0], matrix[1]) <= scratch.length
+            ? optaxMuonSimdStep(kernels, inner, scratch)
             : null
-          : simdStep(kernels, inner, scratch);
+          : inner.id === "soap"
+            ? soapFitsScratch(inner, shape, scratch.length)
+              ? soapSimdStep(kernels, inner, scratch)
+              : null
+            : simdStep(kernels, inner, scratch);
     const count: StepPathCount = { slot, optimizer: inner.id, hasSimdStep: fast !== null, simd: 0, plain: 0 };
     counts.push(count);
     const wrapped: Optimizer = {

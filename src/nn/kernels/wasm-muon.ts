@@ -1,4 +1,6 @@
-import type { Optimizer, OptimizerState } from "../../optim/types.js";
+import type { MatrixProducts } from "../../optim/linalg.js";
+import type { OptaxMuonOptimizer, OptaxMuonState } from "../../optim/optax-muon.js";
+import type { FloatArray, Optimizer, OptimizerState } from "../../optim/types.js";
 import * as K from "./simd-steps.gen.js";
 import type { KernelExports } from "./wasm-kernels.js";
 
@@ -89,4 +91,37 @@ export function muonSimdStep(
     const ratio = matchRms ? 0.2 * Math.sqrt(Math.max(rows, cols)) : Math.sqrt(Math.max(1, rows / cols));
     K.muonApplyKernel(k, params, o, 1 - lr * weightDecay, -(lr * ratio));
   };
+}
+
+/** Floats of kernel memory the float32 optax Muon step needs for a rows×cols parameter: Xᵀ for the Gram product. */
+export function optaxMuonScratchFloats(rows: number, cols: number): number {
+  return rows * cols + 4;
+}
+
+/**
+ * optax.contrib.muon (src/optim/optax-muon.ts) in float32 with the Newton–Schulz products on the kernels: X·Xᵀ by
+ * the transpose kernel and gemm_nn, the other two products by gemm_nn; every other operation (momentum, the
+ * preconditionings, the spectral norm's eigenvalues, the adaptive scale, the step) is optax Muon's own loop over the
+ * float32 state. `scratch` holds optaxMuonScratchFloats(rows, cols) floats; the parameters, gradients, state and
+ * scratch live in the kernels' memory. `null` for any other optimizer.
+ */
+export function optaxMuonSimdStep(
+  kernels: KernelExports,
+  optimizer: Optimizer,
+  scratch: Float32Array,
+): ((params: Float32Array, grads: Float32Array, state: OptimizerState) => void) | null {
+  if (optimizer.id !== "optax-muon") return null;
+  const k = kernels;
+  const at = (array: FloatArray) => (array as Float32Array).byteOffset;
+  const products: MatrixProducts = {
+    gram(a, r, c, out) {
+      k.transpose(at(a), r, c, scratch.byteOffset);
+      k.gemm_nn(at(a), c, scratch.byteOffset, r, at(out), r, r, c, r, 0, 0, 0, 0);
+    },
+    matMul(a, b, r, inner, c, out) {
+      k.gemm_nn(at(a), inner, at(b), c, at(out), c, r, inner, c, 0, 0, 0, 0);
+    },
+  };
+  const step = (optimizer as OptaxMuonOptimizer).matrixStepWith(products);
+  return (params, grads, state) => step(params, grads, state as OptaxMuonState);
 }

@@ -22,7 +22,9 @@ export const NO_SIMD_STEP: Readonly<Record<string, string>> = {
     "kernels' GEMMs is muonSimdStep (wasm-muon.ts), which needs scratch memory and a matrix, not the engine's flat " +
     "buffer: the engines step it on each matrix slot of parameter groups (kernels/accelerate.ts)",
   "optax-muon":
-    "matrix method: Newton–Schulz orthogonalisation of the momentum matrix (GEMMs), not elementwise",
+    "matrix method: Newton–Schulz orthogonalisation of the momentum matrix (GEMMs); its float32 step with the products " +
+    "on the kernels' GEMMs is optaxMuonSimdStep (wasm-muon.ts), which needs scratch memory and a matrix: the engines " +
+    "step it on each matrix slot of parameter groups (kernels/accelerate.ts)",
   soap:
     "matrix method: eigenbases of per-matrix preconditioners (QR every f steps); its float32 step with the products " +
     "on the kernels' GEMMs is soapSimdStep (wasm-soap.ts), which needs scratch memory and a matrix: the engines step " +
