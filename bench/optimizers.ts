@@ -137,8 +137,8 @@ async function main(): Promise<void> {
     const p = a.floats(n);
     const g = a.floats(n);
     const pool = a.floats(6 * n);
-    // The matrix methods' float64 column sums of the 1000×1000 matrix.
-    const scratch = a.floats(2 * MATRIX_SHAPE[1] + 2);
+    // The matrix methods' float64 row and column sums of the 1000×1000 matrix.
+    const scratch = a.floats(2 * (MATRIX_SHAPE[0] + MATRIX_SHAPE[1]) + 2);
     a.commit();
     arena = { p: p(), g: g(), pool: pool(), scratch: scratch() };
   }

@@ -499,17 +499,22 @@ export const KERNELS = [
     body: `U = p - before
            p = select(lt(U*g, 0), before + U*scale, before)`,
   },
-  // The matrix methods (adafactor.ts, torch-adafactor.ts, sm3.ts). A factored matrix is walked one row per call:
-  // `factored_sums` gives the row's sum of g² + ε (a reduction) and adds each element to the column sums (a float64
-  // array), the small row/column statistics are updated in JavaScript, then one call per row scales the row.
+  // The matrix methods (adafactor.ts, torch-adafactor.ts, sm3.ts). A matrix kernel (`matrix: true`) walks a rows ×
+  // cols matrix row by row in one call: `cols` arrays are one row long (per column), `rowScalars` arrays give one
+  // value per row (read as a scalar), `row sum` / `row max` store one total per row into a `rowOut` array (float64
+  // for a sum), `wide` arrays are float64 per column. The small row/column statistics are updated in JavaScript.
+  // factored_sums: each row's sum of g² + ε, the column sums (float64, as the library's loops), and Σθ².
   {
     id: "factored_sums",
-    arrays: ["p", "g", "cs"],
+    matrix: true,
+    arrays: ["p", "g", "cs", "rs"],
+    cols: ["cs"],
     wide: ["cs"],
+    rowOut: ["rs"],
     scalars: ["eps"],
     body: `Q = g*g + eps
            acc cs += Q
-           sum rs += Q
+           row sum rs += Q
            sum ps += p*p`,
   },
   // optax.adafactor, not factored: V ← β̂·V + (1 − β̂)·(g² + ε), u = g/√V; rms(u) and rms(θ) for the clip and the scale.
@@ -522,12 +527,16 @@ export const KERNELS = [
            sum us += u*u
            sum ps += p*p`,
   },
-  // optax.adafactor, factored, one row: u = g·rf/√(w·q) (w the row of C, or R over the columns; rf, q per row).
+  // optax.adafactor, factored: u = g·(x·qa)^(−½)·(w·qb)^(−½), x one value per row, w one per column (R and C, in
+  // the order of the matrix's orientation, with 1/R̄ on R's side).
   {
-    id: "adafactor_row",
-    arrays: ["g", "u", "w"],
-    scalars: ["rf", "q"],
-    body: `u = g*(rf/sqrt(w*q))
+    id: "adafactor_rows",
+    matrix: true,
+    arrays: ["g", "u", "x", "w"],
+    rowScalars: ["x"],
+    cols: ["w"],
+    scalars: ["qa", "qb"],
+    body: `u = g/sqrt(x*qa)/sqrt(w*qb)
            sum us += u*u`,
   },
   // optax.adafactor's tail: u ← u·f (clip and parameter scale), momentum, θ ← θ − (step + λθ).
@@ -561,19 +570,18 @@ export const KERNELS = [
     scalars: ["sgn", "floor", "shrink", "negStep"],
     body: "p = p*shrink + negStep*(sgn*g/sqrt(max(v, floor)))",
   },
-  // torch Adafactor, factored, one row i: U = G/√max(rᵢ/r̄·c, ε₁²) (q = rᵢ/r̄), first for rms(U), then applied.
+  // torch Adafactor, factored: U = G/√max(r·c/r̄, ε₁²), first for rms(U) (apply = 0), then applied (apply = 1).
   {
-    id: "torch_adafactor_row",
-    arrays: ["g", "c"],
-    scalars: ["sgn", "q", "floor"],
-    body: `U = sgn*g/sqrt(max(q*c, floor))
-           sum us += U*U`,
-  },
-  {
-    id: "torch_adafactor_row_apply",
-    arrays: ["p", "g", "c"],
-    scalars: ["sgn", "q", "floor", "shrink", "negStep"],
-    body: "p = p*shrink + negStep*(sgn*g/sqrt(max(q*c, floor)))",
+    id: "torch_adafactor_rows",
+    matrix: true,
+    arrays: ["p", "g", "r", "c"],
+    flags: ["apply"],
+    rowScalars: ["r"],
+    cols: ["c"],
+    scalars: ["sgn", "irm", "floor", "shrink", "negStep"],
+    body: `U = sgn*g/sqrt(max(r*c*irm, floor))
+           ?!apply sum us += U*U
+           ?apply p = p*shrink + negStep*U`,
   },
   // optax.sm3, a vector: AdaGrad with ε inside the root, then the EMA momentum.
   {
@@ -586,13 +594,17 @@ export const KERNELS = [
            m = ob1*N + beta1*m
            p = p + nlr*m`,
   },
-  // optax.sm3, one row i of a matrix: A = g² + min(rᵢ, c); the row's maximum and the columns' running maxima.
+  // optax.sm3, a matrix: A = g² + min(rᵢ, cⱼ); each row's maximum into rNext, the columns' running maxima in cNext.
   {
-    id: "sm3_row",
-    arrays: ["p", "g", "m", "c", "cNext"],
-    scalars: ["ri", "ob1", "beta1", "nlr", "eps"],
-    body: `A = g*g + min(ri, c)
-           max rowMax = A
+    id: "sm3_rows",
+    matrix: true,
+    arrays: ["p", "g", "m", "r", "c", "cNext", "rNext"],
+    rowScalars: ["r"],
+    cols: ["c", "cNext"],
+    rowOut: ["rNext"],
+    scalars: ["ob1", "beta1", "nlr", "eps"],
+    body: `A = g*g + min(r, c)
+           row max rNext = A
            cNext = max(cNext, A)
            N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0)
            m = ob1*N + beta1*m
@@ -678,6 +690,18 @@ function parseBody(kernel) {
         if (!(kernel.flags ?? []).includes(flag[2])) throw new Error(`${kernel.id}: unknown flag ${flag[2]}`);
         rest = rest.slice(flag[0].length);
       }
+      const rowReduction = /^row\s+(sum|max)\s+(\w+)\s*(?:\+=|=)\s*(.+)$/.exec(rest);
+      if (rowReduction) {
+        if (!(kernel.rowOut ?? []).includes(rowReduction[2])) {
+          throw new Error(`${kernel.id}: row ${rowReduction[1]} into ${rowReduction[2]}, not a rowOut array`);
+        }
+        return {
+          when,
+          kind: `row${rowReduction[1]}`,
+          target: rowReduction[2],
+          expr: parseExpression(rowReduction[3]),
+        };
+      }
       const reduction = /^sum\s+(\w+)\s*\+=\s*(.+)$/.exec(rest);
       if (reduction) return { when, kind: "sum", target: reduction[1], expr: parseExpression(reduction[2]) };
       const most = /^max\s+(\w+)\s*=\s*(.+)$/.exec(rest);
@@ -698,15 +722,34 @@ function reductionsOf(kernel) {
   return reductionKinds(kernel).map((r) => r.name);
 }
 
-/** The kernel's reductions in order of first appearance, each `sum` or `max`. */
+/** The kernel's reductions over all its elements in order of first appearance, each `sum` or `max`. */
 function reductionKinds(kernel) {
+  return kindsOf(kernel, ["sum", "max"]);
+}
+
+/** A matrix kernel's per-row reductions (`row sum`, `row max`), each stored into its rowOut array at the row's end. */
+function rowReductionKinds(kernel) {
+  return kindsOf(kernel, ["rowsum", "rowmax"]).map((r) => ({ ...r, kind: r.kind.slice(3) }));
+}
+
+function kindsOf(kernel, kinds) {
   const out = [];
   for (const s of parseBody(kernel)) {
-    if ((s.kind === "sum" || s.kind === "max") && !out.some((r) => r.name === s.target)) {
+    if (kinds.includes(s.kind) && !out.some((r) => r.name === s.target))
       out.push({ name: s.target, kind: s.kind });
-    }
   }
   return out;
+}
+
+/**
+ * Where array `name` of `kernel` is read and written at element offset `o` (bytes of a float32): a matrix kernel
+ * walks rows × cols row by row (`rb` = the row's byte offset), its `cols` arrays are one row long and its `wide`
+ * arrays hold float64 per column; everything else is indexed like the parameters.
+ */
+function addressOf(kernel, name) {
+  const wide = (kernel.wide ?? []).includes(name);
+  if (kernel.matrix && !(kernel.cols ?? []).includes(name) && !wide) return `a_${name} + rb + o`;
+  return wide ? `a_${name} + (o << 1)` : `a_${name} + o`;
 }
 
 // ---- AssemblyScript emission ----
@@ -731,14 +774,15 @@ function emitBody(kernel, statements, vector) {
   let temp = 0;
   const fresh = () => `t${temp++}`;
   const wide = new Set(kernel.wide ?? []);
+  const rowScalars = new Set(kernel.rowScalars ?? []);
   const read = (name) => {
     if (current.has(name)) return current.get(name);
     if (wide.has(name)) throw new Error(`${kernel.id}: the wide array ${name} is only accumulated into`);
+    if (rowScalars.has(name)) return vector ? `v_${name}` : `s_${name}`;
     if (arrays.has(name)) {
       const local = `l_${name}`;
-      lines.push(
-        vector ? `const ${local} = v128.load(a_${name} + o);` : `const ${local} = load<f32>(a_${name} + o);`,
-      );
+      const at = addressOf(kernel, name);
+      lines.push(vector ? `const ${local} = v128.load(${at});` : `const ${local} = load<f32>(${at});`);
       current.set(name, local);
       return local;
     }
@@ -786,8 +830,25 @@ function emitBody(kernel, statements, vector) {
     throw new Error(`${kernel.id}: bad node`);
   };
   const reductions = reductionsOf(kernel);
+  const rowReductions = rowReductionKinds(kernel).map((r) => r.name);
   for (const s of statements) {
     const value = expr(s.expr);
+    if (s.kind === "rowsum" || s.kind === "rowmax") {
+      const q = rowReductions.indexOf(s.target);
+      if (s.kind === "rowmax") {
+        lines.push(vector ? `q${q}m = f32x4.max(q${q}m, ${value});` : `q${q}t = max<f32>(q${q}t, ${value});`);
+      } else if (vector) {
+        const t = fresh();
+        lines.push(`const ${t} = ${value};`);
+        lines.push(`q${q}a = f64x2.add(q${q}a, f64x2.promote_low_f32x4(${t}));`);
+        lines.push(
+          `q${q}b = f64x2.add(q${q}b, f64x2.promote_low_f32x4(i32x4.shuffle(${t}, ${t}, 2, 3, 0, 1)));`,
+        );
+      } else {
+        lines.push(`q${q}s += <f64>${value};`);
+      }
+      continue;
+    }
     if (s.kind === "sum") {
       const r = reductions.indexOf(s.target);
       if (vector) {
@@ -810,7 +871,7 @@ function emitBody(kernel, statements, vector) {
     }
     if (s.kind === "acc") {
       // float64 lanes: element i at byte 8·i = 2·o.
-      const at = `a_${s.target} + (o << 1)`;
+      const at = addressOf(kernel, s.target);
       if (vector) {
         const t = fresh();
         lines.push(`const ${t} = ${value};`);
@@ -827,7 +888,8 @@ function emitBody(kernel, statements, vector) {
     lines.push(`const ${t} = ${value};`);
     current.set(s.target, t);
     if (arrays.has(s.target)) {
-      lines.push(vector ? `v128.store(a_${s.target} + o, ${t});` : `store<f32>(a_${s.target} + o, ${t});`);
+      const at = addressOf(kernel, s.target);
+      lines.push(vector ? `v128.store(${at}, ${t});` : `store<f32>(${at}, ${t});`);
     }
   }
   return { lines, constants };
@@ -841,19 +903,44 @@ function variants(kernel) {
   });
 }
 
+/** Declarations of reduction registers (`r` over all elements, `q` per row) at `indent`. */
+function reductionInit(kinds, prefix, indent) {
+  const out = [];
+  kinds.forEach(({ kind }, r) => {
+    if (kind === "sum") {
+      out.push(`${indent}let ${prefix}${r}a = f64x2.splat(0), ${prefix}${r}b = f64x2.splat(0);`);
+      out.push(`${indent}let ${prefix}${r}s: f64 = 0;`);
+    } else {
+      out.push(`${indent}let ${prefix}${r}m = f32x4.splat(-Infinity);`);
+      out.push(`${indent}let ${prefix}${r}t: f32 = -Infinity;`);
+    }
+  });
+  return out;
+}
+
+/** The total of register `prefix``r` of `kind`: float64 for a sum, float32 for a max. */
+function reductionTotal(kind, prefix, r) {
+  const x = `${prefix}${r}`;
+  return kind === "sum"
+    ? `f64x2.extract_lane(${x}a, 0) + f64x2.extract_lane(${x}a, 1) + f64x2.extract_lane(${x}b, 0) + f64x2.extract_lane(${x}b, 1) + ${x}s`
+    : `max<f32>(max<f32>(max<f32>(f32x4.extract_lane(${x}m, 0), f32x4.extract_lane(${x}m, 1)), max<f32>(f32x4.extract_lane(${x}m, 2), f32x4.extract_lane(${x}m, 3))), ${x}t)`;
+}
+
 function emitKernel(kernel) {
   const body = parseBody(kernel);
   const reductions = reductionKinds(kernel);
+  const rowReductions = rowReductionKinds(kernel);
+  const matrix = kernel.matrix === true;
   const out = [];
   out.push(
-    `// ${kernel.id}${kernel.flags ? ` (flags: ${kernel.flags.join(", ")}; variant bit i = flag i)` : ""}`,
+    `// ${kernel.id}${kernel.flags ? ` (flags: ${kernel.flags.join(", ")}; variant bit i = flag i)` : ""}${matrix ? " — rows × cols, row by row" : ""}`,
   );
   for (const line of kernel.body.split("\n")) out.push(`//   ${line.trim()}`);
   for (const { bits, on } of variants(kernel)) {
     const statements = body.filter((s) => s.when.every((w) => on.has(w.flag) !== w.negate));
     const params = [
       ...kernel.arrays.map((a) => `a_${a}: usize`),
-      "n: i32",
+      ...(matrix ? ["rows: i32", "cols: i32"] : ["n: i32"]),
       ...kernel.scalars.map((s) => `${s}: f32`),
     ];
     out.push(`export function opt_${kernel.id}_${bits}(${params.join(", ")}): void {`);
@@ -861,35 +948,44 @@ function emitKernel(kernel) {
     for (const s of kernel.scalars) out.push(`  const v_${s} = f32x4.splat(${s});`);
     for (const [value, name] of vector.constants)
       out.push(`  const k_${name} = f32x4.splat(<f32>${literal(value)});`);
-    reductions.forEach(({ kind }, r) => {
-      if (kind === "sum") {
-        out.push(`  let r${r}a = f64x2.splat(0), r${r}b = f64x2.splat(0);`);
-        out.push(`  let r${r}s: f64 = 0;`);
-      } else {
-        out.push(`  let r${r}m = f32x4.splat(-Infinity);`);
-        out.push(`  let r${r}t: f32 = -Infinity;`);
+    out.push(...reductionInit(reductions, "r", "  "));
+    // A matrix kernel runs the element loop once per row; a vector kernel once.
+    const indent = matrix ? "    " : "  ";
+    const length = matrix ? "cols" : "n";
+    if (matrix) {
+      out.push("  const n4 = cols & ~3;");
+      out.push("  for (let row = 0; row < rows; row++) {");
+      out.push("    const rb = (<usize>row * <usize>cols) << 2;");
+      for (const name of kernel.rowScalars ?? []) {
+        out.push(`    const s_${name} = load<f32>(a_${name} + (<usize>row << 2));`);
+        out.push(`    const v_${name} = f32x4.splat(s_${name});`);
       }
-    });
-    out.push("  const n4 = n & ~3;");
-    out.push("  let i = 0;");
-    out.push("  for (; i < n4; i += 4) {");
-    out.push("    const o = <usize>i << 2;");
-    for (const line of vector.lines) out.push(`    ${line}`);
-    out.push("  }");
-    out.push("  for (; i < n; i++) {");
-    out.push("    const o = <usize>i << 2;");
-    for (const line of emitBody(kernel, statements, false).lines) out.push(`    ${line}`);
-    out.push("  }");
+      out.push(...reductionInit(rowReductions, "q", indent));
+    } else {
+      out.push("  const n4 = n & ~3;");
+    }
+    out.push(`${indent}let i = 0;`);
+    out.push(`${indent}for (; i < n4; i += 4) {`);
+    out.push(`${indent}  const o = <usize>i << 2;`);
+    for (const line of vector.lines) out.push(`${indent}  ${line}`);
+    out.push(`${indent}}`);
+    out.push(`${indent}for (; i < ${length}; i++) {`);
+    out.push(`${indent}  const o = <usize>i << 2;`);
+    for (const line of emitBody(kernel, statements, false).lines) out.push(`${indent}  ${line}`);
+    out.push(`${indent}}`);
+    if (matrix) {
+      rowReductions.forEach(({ name, kind }, q) => {
+        out.push(
+          kind === "sum"
+            ? `    store<f64>(a_${name} + (<usize>row << 3), ${reductionTotal(kind, "q", q)});`
+            : `    store<f32>(a_${name} + (<usize>row << 2), ${reductionTotal(kind, "q", q)});`,
+        );
+      });
+      out.push("  }");
+    }
     reductions.forEach(({ kind }, r) => {
-      if (kind === "sum") {
-        out.push(
-          `  store<f64>(REDUCTIONS + ${8 * r}, f64x2.extract_lane(r${r}a, 0) + f64x2.extract_lane(r${r}a, 1) + f64x2.extract_lane(r${r}b, 0) + f64x2.extract_lane(r${r}b, 1) + r${r}s);`,
-        );
-      } else {
-        out.push(
-          `  store<f64>(REDUCTIONS + ${8 * r}, <f64>max<f32>(max<f32>(max<f32>(f32x4.extract_lane(r${r}m, 0), f32x4.extract_lane(r${r}m, 1)), max<f32>(f32x4.extract_lane(r${r}m, 2), f32x4.extract_lane(r${r}m, 3))), r${r}t));`,
-        );
-      }
+      const total = reductionTotal(kind, "r", r);
+      out.push(`  store<f64>(REDUCTIONS + ${8 * r}, ${kind === "sum" ? total : `<f64>${total}`});`);
     });
     out.push("}");
   }
@@ -941,7 +1037,7 @@ function emitTypeScript() {
   for (const kernel of KERNELS) {
     const params = [
       ...kernel.arrays.map((a) => `a_${a}: Ptr`),
-      "n: number",
+      ...(kernel.matrix ? ["rows: number", "cols: number"] : ["n: number"]),
       ...kernel.scalars.map((s) => `${s}: number`),
     ];
     for (const { bits } of variants(kernel))
@@ -959,7 +1055,8 @@ function emitTypeScript() {
   }
   lines.push("} as const;", "");
   lines.push("const at = (s: StateArrays, name: string): Ptr => (s[name] as Float32Array).byteOffset;", "");
-  for (const kernel of KERNELS) {
+  for (const kernel of KERNELS.filter((k) => k.matrix)) lines.push(...matrixCaller(kernel));
+  for (const kernel of KERNELS.filter((k) => !k.matrix)) {
     const flags = kernel.flags ?? [];
     const state = kernel.arrays.filter((a) => a !== "p" && a !== "g");
     const args = [
@@ -996,6 +1093,44 @@ function emitTypeScript() {
     lines.push("}", "");
   }
   return lines.join("\n");
+}
+
+/** The caller of a matrix kernel: every array by name (float64 for `wide` and float64 row sums), rows and cols. */
+function matrixCaller(kernel) {
+  const flags = kernel.flags ?? [];
+  const args = [
+    "k: StepKernelExports",
+    ...flags.map((f) => `${f}: boolean`),
+    `a: Readonly<{ ${kernel.arrays.map((name) => `${name}: ${arrayType(kernel, name)}`).join("; ")} }>`,
+    "rows: number",
+    "cols: number",
+    ...kernel.scalars.map((s) => `${s}: number`),
+  ];
+  const call = `(${[...kernel.arrays.map((name) => `a.${name}.byteOffset`), "rows", "cols", ...kernel.scalars].join(", ")})`;
+  const lines = [
+    `/** rows × cols, row by row: ${kernel.body
+      .split("\n")
+      .map((l) => l.trim())
+      .join("; ")} */`,
+    `export function ${camel(kernel.id)}(${args.join(", ")}): void {`,
+  ];
+  if (flags.length === 0) {
+    lines.push(`  k.opt_${kernel.id}_0${call};`);
+  } else {
+    lines.push(`  const variant = ${flags.map((f, i) => `(${f} ? ${1 << i} : 0)`).join(" | ")};`);
+    for (const { bits } of variants(kernel)) {
+      lines.push(`  ${bits === 0 ? "" : "else "}if (variant === ${bits}) k.opt_${kernel.id}_${bits}${call};`);
+    }
+  }
+  lines.push("}", "");
+  return lines;
+}
+
+function arrayType(kernel, name) {
+  const wide =
+    (kernel.wide ?? []).includes(name) ||
+    rowReductionKinds(kernel).some((r) => r.name === name && r.kind === "sum");
+  return wide ? "Float64Array" : "Float32Array";
 }
 
 function camel(id) {

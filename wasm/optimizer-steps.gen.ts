@@ -2984,45 +2984,48 @@ export function opt_cautious_apply_0(a_p: usize, a_g: usize, a_before: usize, n:
     store<f32>(a_p + o, t1);
   }
 }
-// factored_sums
+// factored_sums — rows × cols, row by row
 //   Q = g*g + eps
 //   acc cs += Q
-//   sum rs += Q
+//   row sum rs += Q
 //   sum ps += p*p
-export function opt_factored_sums_0(a_p: usize, a_g: usize, a_cs: usize, n: i32, eps: f32): void {
+export function opt_factored_sums_0(a_p: usize, a_g: usize, a_cs: usize, a_rs: usize, rows: i32, cols: i32, eps: f32): void {
   const v_eps = f32x4.splat(eps);
   let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
   let r0s: f64 = 0;
-  let r1a = f64x2.splat(0), r1b = f64x2.splat(0);
-  let r1s: f64 = 0;
-  const n4 = n & ~3;
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const o = <usize>i << 2;
-    const l_g = v128.load(a_g + o);
-    const t0 = f32x4.add(f32x4.mul(l_g, l_g), v_eps);
-    const t1 = t0;
-    v128.store(a_cs + (o << 1), f64x2.add(v128.load(a_cs + (o << 1)), f64x2.promote_low_f32x4(t1)));
-    v128.store(a_cs + (o << 1) + 16, f64x2.add(v128.load(a_cs + (o << 1) + 16), f64x2.promote_low_f32x4(i32x4.shuffle(t1, t1, 2, 3, 0, 1))));
-    const t2 = t0;
-    r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t2));
-    r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t2, t2, 2, 3, 0, 1)));
-    const l_p = v128.load(a_p + o);
-    const t3 = f32x4.mul(l_p, l_p);
-    r1a = f64x2.add(r1a, f64x2.promote_low_f32x4(t3));
-    r1b = f64x2.add(r1b, f64x2.promote_low_f32x4(i32x4.shuffle(t3, t3, 2, 3, 0, 1)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const l_g = load<f32>(a_g + o);
-    const t0 = ((l_g * l_g) + eps);
-    store<f64>(a_cs + (o << 1), load<f64>(a_cs + (o << 1)) + <f64>t0);
-    r0s += <f64>t0;
-    const l_p = load<f32>(a_p + o);
-    r1s += <f64>(l_p * l_p);
+  const n4 = cols & ~3;
+  for (let row = 0; row < rows; row++) {
+    const rb = (<usize>row * <usize>cols) << 2;
+    let q0a = f64x2.splat(0), q0b = f64x2.splat(0);
+    let q0s: f64 = 0;
+    let i = 0;
+    for (; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const l_g = v128.load(a_g + rb + o);
+      const t0 = f32x4.add(f32x4.mul(l_g, l_g), v_eps);
+      const t1 = t0;
+      v128.store(a_cs + (o << 1), f64x2.add(v128.load(a_cs + (o << 1)), f64x2.promote_low_f32x4(t1)));
+      v128.store(a_cs + (o << 1) + 16, f64x2.add(v128.load(a_cs + (o << 1) + 16), f64x2.promote_low_f32x4(i32x4.shuffle(t1, t1, 2, 3, 0, 1))));
+      const t2 = t0;
+      q0a = f64x2.add(q0a, f64x2.promote_low_f32x4(t2));
+      q0b = f64x2.add(q0b, f64x2.promote_low_f32x4(i32x4.shuffle(t2, t2, 2, 3, 0, 1)));
+      const l_p = v128.load(a_p + rb + o);
+      const t3 = f32x4.mul(l_p, l_p);
+      r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t3));
+      r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t3, t3, 2, 3, 0, 1)));
+    }
+    for (; i < cols; i++) {
+      const o = <usize>i << 2;
+      const l_g = load<f32>(a_g + rb + o);
+      const t0 = ((l_g * l_g) + eps);
+      store<f64>(a_cs + (o << 1), load<f64>(a_cs + (o << 1)) + <f64>t0);
+      q0s += <f64>t0;
+      const l_p = load<f32>(a_p + rb + o);
+      r0s += <f64>(l_p * l_p);
+    }
+    store<f64>(a_rs + (<usize>row << 3), f64x2.extract_lane(q0a, 0) + f64x2.extract_lane(q0a, 1) + f64x2.extract_lane(q0b, 0) + f64x2.extract_lane(q0b, 1) + q0s);
   }
   store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
-  store<f64>(REDUCTIONS + 8, f64x2.extract_lane(r1a, 0) + f64x2.extract_lane(r1a, 1) + f64x2.extract_lane(r1b, 0) + f64x2.extract_lane(r1b, 1) + r1s);
 }
 // adafactor_second
 //   V = decay*V + omd*(g*g + eps)
@@ -3070,33 +3073,38 @@ export function opt_adafactor_second_0(a_p: usize, a_g: usize, a_V: usize, a_u: 
   store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
   store<f64>(REDUCTIONS + 8, f64x2.extract_lane(r1a, 0) + f64x2.extract_lane(r1a, 1) + f64x2.extract_lane(r1b, 0) + f64x2.extract_lane(r1b, 1) + r1s);
 }
-// adafactor_row
-//   u = g*(rf/sqrt(w*q))
+// adafactor_rows — rows × cols, row by row
+//   u = g/sqrt(x*qa)/sqrt(w*qb)
 //   sum us += u*u
-export function opt_adafactor_row_0(a_g: usize, a_u: usize, a_w: usize, n: i32, rf: f32, q: f32): void {
-  const v_rf = f32x4.splat(rf);
-  const v_q = f32x4.splat(q);
+export function opt_adafactor_rows_0(a_g: usize, a_u: usize, a_x: usize, a_w: usize, rows: i32, cols: i32, qa: f32, qb: f32): void {
+  const v_qa = f32x4.splat(qa);
+  const v_qb = f32x4.splat(qb);
   let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
   let r0s: f64 = 0;
-  const n4 = n & ~3;
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const o = <usize>i << 2;
-    const l_g = v128.load(a_g + o);
-    const l_w = v128.load(a_w + o);
-    const t0 = f32x4.mul(l_g, f32x4.div(v_rf, f32x4.sqrt(f32x4.mul(l_w, v_q))));
-    v128.store(a_u + o, t0);
-    const t1 = f32x4.mul(t0, t0);
-    r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t1));
-    r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t1, t1, 2, 3, 0, 1)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const l_g = load<f32>(a_g + o);
-    const l_w = load<f32>(a_w + o);
-    const t0 = (l_g * (rf / sqrt<f32>((l_w * q))));
-    store<f32>(a_u + o, t0);
-    r0s += <f64>(t0 * t0);
+  const n4 = cols & ~3;
+  for (let row = 0; row < rows; row++) {
+    const rb = (<usize>row * <usize>cols) << 2;
+    const s_x = load<f32>(a_x + (<usize>row << 2));
+    const v_x = f32x4.splat(s_x);
+    let i = 0;
+    for (; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const l_g = v128.load(a_g + rb + o);
+      const l_w = v128.load(a_w + o);
+      const t0 = f32x4.div(f32x4.div(l_g, f32x4.sqrt(f32x4.mul(v_x, v_qa))), f32x4.sqrt(f32x4.mul(l_w, v_qb)));
+      v128.store(a_u + rb + o, t0);
+      const t1 = f32x4.mul(t0, t0);
+      r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t1));
+      r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t1, t1, 2, 3, 0, 1)));
+    }
+    for (; i < cols; i++) {
+      const o = <usize>i << 2;
+      const l_g = load<f32>(a_g + rb + o);
+      const l_w = load<f32>(a_w + o);
+      const t0 = ((l_g / sqrt<f32>((s_x * qa))) / sqrt<f32>((l_w * qb)));
+      store<f32>(a_u + rb + o, t0);
+      r0s += <f64>(t0 * t0);
+    }
   }
   store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
 }
@@ -3289,61 +3297,77 @@ export function opt_torch_adafactor_vector_apply_0(a_p: usize, a_g: usize, a_v: 
     store<f32>(a_p + o, t0);
   }
 }
-// torch_adafactor_row
-//   U = sgn*g/sqrt(max(q*c, floor))
-//   sum us += U*U
-export function opt_torch_adafactor_row_0(a_g: usize, a_c: usize, n: i32, sgn: f32, q: f32, floor: f32): void {
+// torch_adafactor_rows (flags: apply; variant bit i = flag i) — rows × cols, row by row
+//   U = sgn*g/sqrt(max(r*c*irm, floor))
+//   ?!apply sum us += U*U
+//   ?apply p = p*shrink + negStep*U
+export function opt_torch_adafactor_rows_0(a_p: usize, a_g: usize, a_r: usize, a_c: usize, rows: i32, cols: i32, sgn: f32, irm: f32, floor: f32, shrink: f32, negStep: f32): void {
   const v_sgn = f32x4.splat(sgn);
-  const v_q = f32x4.splat(q);
-  const v_floor = f32x4.splat(floor);
-  let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
-  let r0s: f64 = 0;
-  const n4 = n & ~3;
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const o = <usize>i << 2;
-    const l_g = v128.load(a_g + o);
-    const l_c = v128.load(a_c + o);
-    const t0 = f32x4.div(f32x4.mul(v_sgn, l_g), f32x4.sqrt(f32x4.max(f32x4.mul(v_q, l_c), v_floor)));
-    const t1 = f32x4.mul(t0, t0);
-    r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t1));
-    r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t1, t1, 2, 3, 0, 1)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const l_g = load<f32>(a_g + o);
-    const l_c = load<f32>(a_c + o);
-    const t0 = ((sgn * l_g) / sqrt<f32>(max<f32>((q * l_c), floor)));
-    r0s += <f64>(t0 * t0);
-  }
-  store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
-}
-// torch_adafactor_row_apply
-//   p = p*shrink + negStep*(sgn*g/sqrt(max(q*c, floor)))
-export function opt_torch_adafactor_row_apply_0(a_p: usize, a_g: usize, a_c: usize, n: i32, sgn: f32, q: f32, floor: f32, shrink: f32, negStep: f32): void {
-  const v_sgn = f32x4.splat(sgn);
-  const v_q = f32x4.splat(q);
+  const v_irm = f32x4.splat(irm);
   const v_floor = f32x4.splat(floor);
   const v_shrink = f32x4.splat(shrink);
   const v_negStep = f32x4.splat(negStep);
-  const n4 = n & ~3;
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const o = <usize>i << 2;
-    const l_p = v128.load(a_p + o);
-    const l_g = v128.load(a_g + o);
-    const l_c = v128.load(a_c + o);
-    const t0 = f32x4.add(f32x4.mul(l_p, v_shrink), f32x4.mul(v_negStep, f32x4.div(f32x4.mul(v_sgn, l_g), f32x4.sqrt(f32x4.max(f32x4.mul(v_q, l_c), v_floor)))));
-    v128.store(a_p + o, t0);
+  let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
+  let r0s: f64 = 0;
+  const n4 = cols & ~3;
+  for (let row = 0; row < rows; row++) {
+    const rb = (<usize>row * <usize>cols) << 2;
+    const s_r = load<f32>(a_r + (<usize>row << 2));
+    const v_r = f32x4.splat(s_r);
+    let i = 0;
+    for (; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const l_g = v128.load(a_g + rb + o);
+      const l_c = v128.load(a_c + o);
+      const t0 = f32x4.div(f32x4.mul(v_sgn, l_g), f32x4.sqrt(f32x4.max(f32x4.mul(f32x4.mul(v_r, l_c), v_irm), v_floor)));
+      const t1 = f32x4.mul(t0, t0);
+      r0a = f64x2.add(r0a, f64x2.promote_low_f32x4(t1));
+      r0b = f64x2.add(r0b, f64x2.promote_low_f32x4(i32x4.shuffle(t1, t1, 2, 3, 0, 1)));
+    }
+    for (; i < cols; i++) {
+      const o = <usize>i << 2;
+      const l_g = load<f32>(a_g + rb + o);
+      const l_c = load<f32>(a_c + o);
+      const t0 = ((sgn * l_g) / sqrt<f32>(max<f32>(((s_r * l_c) * irm), floor)));
+      r0s += <f64>(t0 * t0);
+    }
   }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const l_p = load<f32>(a_p + o);
-    const l_g = load<f32>(a_g + o);
-    const l_c = load<f32>(a_c + o);
-    const t0 = ((l_p * shrink) + (negStep * ((sgn * l_g) / sqrt<f32>(max<f32>((q * l_c), floor)))));
-    store<f32>(a_p + o, t0);
+  store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
+}
+export function opt_torch_adafactor_rows_1(a_p: usize, a_g: usize, a_r: usize, a_c: usize, rows: i32, cols: i32, sgn: f32, irm: f32, floor: f32, shrink: f32, negStep: f32): void {
+  const v_sgn = f32x4.splat(sgn);
+  const v_irm = f32x4.splat(irm);
+  const v_floor = f32x4.splat(floor);
+  const v_shrink = f32x4.splat(shrink);
+  const v_negStep = f32x4.splat(negStep);
+  let r0a = f64x2.splat(0), r0b = f64x2.splat(0);
+  let r0s: f64 = 0;
+  const n4 = cols & ~3;
+  for (let row = 0; row < rows; row++) {
+    const rb = (<usize>row * <usize>cols) << 2;
+    const s_r = load<f32>(a_r + (<usize>row << 2));
+    const v_r = f32x4.splat(s_r);
+    let i = 0;
+    for (; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const l_g = v128.load(a_g + rb + o);
+      const l_c = v128.load(a_c + o);
+      const t0 = f32x4.div(f32x4.mul(v_sgn, l_g), f32x4.sqrt(f32x4.max(f32x4.mul(f32x4.mul(v_r, l_c), v_irm), v_floor)));
+      const l_p = v128.load(a_p + rb + o);
+      const t1 = f32x4.add(f32x4.mul(l_p, v_shrink), f32x4.mul(v_negStep, t0));
+      v128.store(a_p + rb + o, t1);
+    }
+    for (; i < cols; i++) {
+      const o = <usize>i << 2;
+      const l_g = load<f32>(a_g + rb + o);
+      const l_c = load<f32>(a_c + o);
+      const t0 = ((sgn * l_g) / sqrt<f32>(max<f32>(((s_r * l_c) * irm), floor)));
+      const l_p = load<f32>(a_p + rb + o);
+      const t1 = ((l_p * shrink) + (negStep * t0));
+      store<f32>(a_p + rb + o, t1);
+    }
   }
+  store<f64>(REDUCTIONS + 0, f64x2.extract_lane(r0a, 0) + f64x2.extract_lane(r0a, 1) + f64x2.extract_lane(r0b, 0) + f64x2.extract_lane(r0b, 1) + r0s);
 }
 // sm3_vector
 //   A = g*g + a
@@ -3391,58 +3415,62 @@ export function opt_sm3_vector_0(a_p: usize, a_g: usize, a_a: usize, a_m: usize,
     store<f32>(a_p + o, t4);
   }
 }
-// sm3_row
-//   A = g*g + min(ri, c)
-//   max rowMax = A
+// sm3_rows — rows × cols, row by row
+//   A = g*g + min(r, c)
+//   row max rNext = A
 //   cNext = max(cNext, A)
 //   N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0)
 //   m = ob1*N + beta1*m
 //   p = p + nlr*m
-export function opt_sm3_row_0(a_p: usize, a_g: usize, a_m: usize, a_c: usize, a_cNext: usize, n: i32, ri: f32, ob1: f32, beta1: f32, nlr: f32, eps: f32): void {
-  const v_ri = f32x4.splat(ri);
+export function opt_sm3_rows_0(a_p: usize, a_g: usize, a_m: usize, a_r: usize, a_c: usize, a_cNext: usize, a_rNext: usize, rows: i32, cols: i32, ob1: f32, beta1: f32, nlr: f32, eps: f32): void {
   const v_ob1 = f32x4.splat(ob1);
   const v_beta1 = f32x4.splat(beta1);
   const v_nlr = f32x4.splat(nlr);
   const v_eps = f32x4.splat(eps);
   const k_c0 = f32x4.splat(<f32>0.0);
   const k_c1 = f32x4.splat(<f32>1.0);
-  let r0m = f32x4.splat(-Infinity);
-  let r0t: f32 = -Infinity;
-  const n4 = n & ~3;
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const o = <usize>i << 2;
-    const l_g = v128.load(a_g + o);
-    const l_c = v128.load(a_c + o);
-    const t0 = f32x4.add(f32x4.mul(l_g, l_g), f32x4.min(v_ri, l_c));
-    r0m = f32x4.max(r0m, t0);
-    const l_cNext = v128.load(a_cNext + o);
-    const t1 = f32x4.max(l_cNext, t0);
-    v128.store(a_cNext + o, t1);
-    const t2 = v128.bitselect(f32x4.mul(l_g, f32x4.div(k_c1, f32x4.sqrt(f32x4.add(t0, v_eps)))), k_c0, f32x4.gt(t0, k_c0));
-    const l_m = v128.load(a_m + o);
-    const t3 = f32x4.add(f32x4.mul(v_ob1, t2), f32x4.mul(v_beta1, l_m));
-    v128.store(a_m + o, t3);
-    const l_p = v128.load(a_p + o);
-    const t4 = f32x4.add(l_p, f32x4.mul(v_nlr, t3));
-    v128.store(a_p + o, t4);
+  const n4 = cols & ~3;
+  for (let row = 0; row < rows; row++) {
+    const rb = (<usize>row * <usize>cols) << 2;
+    const s_r = load<f32>(a_r + (<usize>row << 2));
+    const v_r = f32x4.splat(s_r);
+    let q0m = f32x4.splat(-Infinity);
+    let q0t: f32 = -Infinity;
+    let i = 0;
+    for (; i < n4; i += 4) {
+      const o = <usize>i << 2;
+      const l_g = v128.load(a_g + rb + o);
+      const l_c = v128.load(a_c + o);
+      const t0 = f32x4.add(f32x4.mul(l_g, l_g), f32x4.min(v_r, l_c));
+      q0m = f32x4.max(q0m, t0);
+      const l_cNext = v128.load(a_cNext + o);
+      const t1 = f32x4.max(l_cNext, t0);
+      v128.store(a_cNext + o, t1);
+      const t2 = v128.bitselect(f32x4.mul(l_g, f32x4.div(k_c1, f32x4.sqrt(f32x4.add(t0, v_eps)))), k_c0, f32x4.gt(t0, k_c0));
+      const l_m = v128.load(a_m + rb + o);
+      const t3 = f32x4.add(f32x4.mul(v_ob1, t2), f32x4.mul(v_beta1, l_m));
+      v128.store(a_m + rb + o, t3);
+      const l_p = v128.load(a_p + rb + o);
+      const t4 = f32x4.add(l_p, f32x4.mul(v_nlr, t3));
+      v128.store(a_p + rb + o, t4);
+    }
+    for (; i < cols; i++) {
+      const o = <usize>i << 2;
+      const l_g = load<f32>(a_g + rb + o);
+      const l_c = load<f32>(a_c + o);
+      const t0 = ((l_g * l_g) + min<f32>(s_r, l_c));
+      q0t = max<f32>(q0t, t0);
+      const l_cNext = load<f32>(a_cNext + o);
+      const t1 = max<f32>(l_cNext, t0);
+      store<f32>(a_cNext + o, t1);
+      const t2 = select<f32>((l_g * (<f32>1.0 / sqrt<f32>((t0 + eps)))), <f32>0.0, (t0 > <f32>0.0));
+      const l_m = load<f32>(a_m + rb + o);
+      const t3 = ((ob1 * t2) + (beta1 * l_m));
+      store<f32>(a_m + rb + o, t3);
+      const l_p = load<f32>(a_p + rb + o);
+      const t4 = (l_p + (nlr * t3));
+      store<f32>(a_p + rb + o, t4);
+    }
+    store<f32>(a_rNext + (<usize>row << 2), max<f32>(max<f32>(max<f32>(f32x4.extract_lane(q0m, 0), f32x4.extract_lane(q0m, 1)), max<f32>(f32x4.extract_lane(q0m, 2), f32x4.extract_lane(q0m, 3))), q0t));
   }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const l_g = load<f32>(a_g + o);
-    const l_c = load<f32>(a_c + o);
-    const t0 = ((l_g * l_g) + min<f32>(ri, l_c));
-    r0t = max<f32>(r0t, t0);
-    const l_cNext = load<f32>(a_cNext + o);
-    const t1 = max<f32>(l_cNext, t0);
-    store<f32>(a_cNext + o, t1);
-    const t2 = select<f32>((l_g * (<f32>1.0 / sqrt<f32>((t0 + eps)))), <f32>0.0, (t0 > <f32>0.0));
-    const l_m = load<f32>(a_m + o);
-    const t3 = ((ob1 * t2) + (beta1 * l_m));
-    store<f32>(a_m + o, t3);
-    const l_p = load<f32>(a_p + o);
-    const t4 = (l_p + (nlr * t3));
-    store<f32>(a_p + o, t4);
-  }
-  store<f64>(REDUCTIONS + 0, <f64>max<f32>(max<f32>(max<f32>(f32x4.extract_lane(r0m, 0), f32x4.extract_lane(r0m, 1)), max<f32>(f32x4.extract_lane(r0m, 2), f32x4.extract_lane(r0m, 3))), r0t));
 }

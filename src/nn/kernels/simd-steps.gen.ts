@@ -825,7 +825,15 @@ export interface StepKernelExports {
   opt_copy_0(a_p: Ptr, a_before: Ptr, n: number): void;
   opt_cautious_count_0(a_p: Ptr, a_g: Ptr, a_before: Ptr, n: number): void;
   opt_cautious_apply_0(a_p: Ptr, a_g: Ptr, a_before: Ptr, n: number, scale: number): void;
-  opt_factored_sums_0(a_p: Ptr, a_g: Ptr, a_cs: Ptr, n: number, eps: number): void;
+  opt_factored_sums_0(
+    a_p: Ptr,
+    a_g: Ptr,
+    a_cs: Ptr,
+    a_rs: Ptr,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void;
   opt_adafactor_second_0(
     a_p: Ptr,
     a_g: Ptr,
@@ -836,7 +844,16 @@ export interface StepKernelExports {
     omd: number,
     eps: number,
   ): void;
-  opt_adafactor_row_0(a_g: Ptr, a_u: Ptr, a_w: Ptr, n: number, rf: number, q: number): void;
+  opt_adafactor_rows_0(
+    a_g: Ptr,
+    a_u: Ptr,
+    a_x: Ptr,
+    a_w: Ptr,
+    rows: number,
+    cols: number,
+    qa: number,
+    qb: number,
+  ): void;
   opt_adafactor_apply_0(
     a_p: Ptr,
     a_u: Ptr,
@@ -889,14 +906,28 @@ export interface StepKernelExports {
     shrink: number,
     negStep: number,
   ): void;
-  opt_torch_adafactor_row_0(a_g: Ptr, a_c: Ptr, n: number, sgn: number, q: number, floor: number): void;
-  opt_torch_adafactor_row_apply_0(
+  opt_torch_adafactor_rows_0(
     a_p: Ptr,
     a_g: Ptr,
+    a_r: Ptr,
     a_c: Ptr,
-    n: number,
+    rows: number,
+    cols: number,
     sgn: number,
-    q: number,
+    irm: number,
+    floor: number,
+    shrink: number,
+    negStep: number,
+  ): void;
+  opt_torch_adafactor_rows_1(
+    a_p: Ptr,
+    a_g: Ptr,
+    a_r: Ptr,
+    a_c: Ptr,
+    rows: number,
+    cols: number,
+    sgn: number,
+    irm: number,
     floor: number,
     shrink: number,
     negStep: number,
@@ -912,14 +943,16 @@ export interface StepKernelExports {
     nlr: number,
     eps: number,
   ): void;
-  opt_sm3_row_0(
+  opt_sm3_rows_0(
     a_p: Ptr,
     a_g: Ptr,
     a_m: Ptr,
+    a_r: Ptr,
     a_c: Ptr,
     a_cNext: Ptr,
-    n: number,
-    ri: number,
+    a_rNext: Ptr,
+    rows: number,
+    cols: number,
     ob1: number,
     beta1: number,
     nlr: number,
@@ -1166,10 +1199,10 @@ export const STEP_KERNELS = {
   cautious_count: { arrays: ["p", "g", "before"], scalars: [], flags: [], reductions: ["kept"] },
   cautious_apply: { arrays: ["p", "g", "before"], scalars: ["scale"], flags: [], reductions: [] },
   factored_sums: {
-    arrays: ["p", "g", "cs"],
+    arrays: ["p", "g", "cs", "rs"],
     scalars: ["eps"],
     flags: [],
-    reductions: ["rs", "ps"],
+    reductions: ["ps"],
     wide: ["cs"],
   },
   adafactor_second: {
@@ -1178,7 +1211,7 @@ export const STEP_KERNELS = {
     flags: [],
     reductions: ["us", "ps"],
   },
-  adafactor_row: { arrays: ["g", "u", "w"], scalars: ["rf", "q"], flags: [], reductions: ["us"] },
+  adafactor_rows: { arrays: ["g", "u", "x", "w"], scalars: ["qa", "qb"], flags: [], reductions: ["us"] },
   adafactor_apply: {
     arrays: ["p", "u", "m"],
     scalars: ["f", "sc", "omu", "mu", "wd"],
@@ -1197,12 +1230,11 @@ export const STEP_KERNELS = {
     flags: [],
     reductions: [],
   },
-  torch_adafactor_row: { arrays: ["g", "c"], scalars: ["sgn", "q", "floor"], flags: [], reductions: ["us"] },
-  torch_adafactor_row_apply: {
-    arrays: ["p", "g", "c"],
-    scalars: ["sgn", "q", "floor", "shrink", "negStep"],
-    flags: [],
-    reductions: [],
+  torch_adafactor_rows: {
+    arrays: ["p", "g", "r", "c"],
+    scalars: ["sgn", "irm", "floor", "shrink", "negStep"],
+    flags: ["apply"],
+    reductions: ["us"],
   },
   sm3_vector: {
     arrays: ["p", "g", "a", "m"],
@@ -1210,15 +1242,118 @@ export const STEP_KERNELS = {
     flags: [],
     reductions: [],
   },
-  sm3_row: {
-    arrays: ["p", "g", "m", "c", "cNext"],
-    scalars: ["ri", "ob1", "beta1", "nlr", "eps"],
+  sm3_rows: {
+    arrays: ["p", "g", "m", "r", "c", "cNext", "rNext"],
+    scalars: ["ob1", "beta1", "nlr", "eps"],
     flags: [],
-    reductions: ["rowMax"],
+    reductions: [],
   },
 } as const;
 
 const at = (s: StateArrays, name: string): Ptr => (s[name] as Float32Array).byteOffset;
+
+/** rows × cols, row by row: Q = g*g + eps; acc cs += Q; row sum rs += Q; sum ps += p*p */
+export function factoredSumsKernel(
+  k: StepKernelExports,
+  a: Readonly<{ p: Float32Array; g: Float32Array; cs: Float64Array; rs: Float64Array }>,
+  rows: number,
+  cols: number,
+  eps: number,
+): void {
+  k.opt_factored_sums_0(a.p.byteOffset, a.g.byteOffset, a.cs.byteOffset, a.rs.byteOffset, rows, cols, eps);
+}
+
+/** rows × cols, row by row: u = g/sqrt(x*qa)/sqrt(w*qb); sum us += u*u */
+export function adafactorRowsKernel(
+  k: StepKernelExports,
+  a: Readonly<{ g: Float32Array; u: Float32Array; x: Float32Array; w: Float32Array }>,
+  rows: number,
+  cols: number,
+  qa: number,
+  qb: number,
+): void {
+  k.opt_adafactor_rows_0(a.g.byteOffset, a.u.byteOffset, a.x.byteOffset, a.w.byteOffset, rows, cols, qa, qb);
+}
+
+/** rows × cols, row by row: U = sgn*g/sqrt(max(r*c*irm, floor)); ?!apply sum us += U*U; ?apply p = p*shrink + negStep*U */
+export function torchAdafactorRowsKernel(
+  k: StepKernelExports,
+  apply: boolean,
+  a: Readonly<{ p: Float32Array; g: Float32Array; r: Float32Array; c: Float32Array }>,
+  rows: number,
+  cols: number,
+  sgn: number,
+  irm: number,
+  floor: number,
+  shrink: number,
+  negStep: number,
+): void {
+  const variant = apply ? 1 : 0;
+  if (variant === 0)
+    k.opt_torch_adafactor_rows_0(
+      a.p.byteOffset,
+      a.g.byteOffset,
+      a.r.byteOffset,
+      a.c.byteOffset,
+      rows,
+      cols,
+      sgn,
+      irm,
+      floor,
+      shrink,
+      negStep,
+    );
+  else if (variant === 1)
+    k.opt_torch_adafactor_rows_1(
+      a.p.byteOffset,
+      a.g.byteOffset,
+      a.r.byteOffset,
+      a.c.byteOffset,
+      rows,
+      cols,
+      sgn,
+      irm,
+      floor,
+      shrink,
+      negStep,
+    );
+}
+
+/** rows × cols, row by row: A = g*g + min(r, c); row max rNext = A; cNext = max(cNext, A); N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0); m = ob1*N + beta1*m; p = p + nlr*m */
+export function sm3RowsKernel(
+  k: StepKernelExports,
+  a: Readonly<{
+    p: Float32Array;
+    g: Float32Array;
+    m: Float32Array;
+    r: Float32Array;
+    c: Float32Array;
+    cNext: Float32Array;
+    rNext: Float32Array;
+  }>,
+  rows: number,
+  cols: number,
+  ob1: number,
+  beta1: number,
+  nlr: number,
+  eps: number,
+): void {
+  k.opt_sm3_rows_0(
+    a.p.byteOffset,
+    a.g.byteOffset,
+    a.m.byteOffset,
+    a.r.byteOffset,
+    a.c.byteOffset,
+    a.cNext.byteOffset,
+    a.rNext.byteOffset,
+    rows,
+    cols,
+    ob1,
+    beta1,
+    nlr,
+    eps,
+  );
+}
 
 /** p = p - lr*g */
 export function sgdKernel(k: StepKernelExports, p: Float32Array, g: Float32Array, lr: number): void {
@@ -2614,17 +2749,6 @@ export function cautiousApplyKernel(
   k.opt_cautious_apply_0(p.byteOffset, g.byteOffset, at(s, "before"), p.length, scale);
 }
 
-/** Q = g*g + eps; acc cs += Q; sum rs += Q; sum ps += p*p */
-export function factoredSumsKernel(
-  k: StepKernelExports,
-  p: Float32Array,
-  g: Float32Array,
-  s: StateArrays,
-  eps: number,
-): void {
-  k.opt_factored_sums_0(p.byteOffset, g.byteOffset, at(s, "cs"), p.length, eps);
-}
-
 /** V = decay*V + omd*(g*g + eps); u = g/sqrt(V); sum us += u*u; sum ps += p*p */
 export function adafactorSecondKernel(
   k: StepKernelExports,
@@ -2636,17 +2760,6 @@ export function adafactorSecondKernel(
   eps: number,
 ): void {
   k.opt_adafactor_second_0(p.byteOffset, g.byteOffset, at(s, "V"), at(s, "u"), p.length, decay, omd, eps);
-}
-
-/** u = g*(rf/sqrt(w*q)); sum us += u*u */
-export function adafactorRowKernel(
-  k: StepKernelExports,
-  g: Float32Array,
-  s: StateArrays,
-  rf: number,
-  q: number,
-): void {
-  k.opt_adafactor_row_0(g.byteOffset, at(s, "u"), at(s, "w"), g.length, rf, q);
 }
 
 /** u = u*f; S = u*sc; ?mom S = omu*S + mu*m; ?mom m = S; p = p - (S + wd*p) */
@@ -2710,43 +2823,6 @@ export function torchAdafactorVectorApplyKernel(
   );
 }
 
-/** U = sgn*g/sqrt(max(q*c, floor)); sum us += U*U */
-export function torchAdafactorRowKernel(
-  k: StepKernelExports,
-  g: Float32Array,
-  s: StateArrays,
-  sgn: number,
-  q: number,
-  floor: number,
-): void {
-  k.opt_torch_adafactor_row_0(g.byteOffset, at(s, "c"), g.length, sgn, q, floor);
-}
-
-/** p = p*shrink + negStep*(sgn*g/sqrt(max(q*c, floor))) */
-export function torchAdafactorRowApplyKernel(
-  k: StepKernelExports,
-  p: Float32Array,
-  g: Float32Array,
-  s: StateArrays,
-  sgn: number,
-  q: number,
-  floor: number,
-  shrink: number,
-  negStep: number,
-): void {
-  k.opt_torch_adafactor_row_apply_0(
-    p.byteOffset,
-    g.byteOffset,
-    at(s, "c"),
-    p.length,
-    sgn,
-    q,
-    floor,
-    shrink,
-    negStep,
-  );
-}
-
 /** A = g*g + a; a = A; N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0); m = ob1*N + beta1*m; p = p + nlr*m */
 export function sm3VectorKernel(
   k: StepKernelExports,
@@ -2759,31 +2835,4 @@ export function sm3VectorKernel(
   eps: number,
 ): void {
   k.opt_sm3_vector_0(p.byteOffset, g.byteOffset, at(s, "a"), at(s, "m"), p.length, ob1, beta1, nlr, eps);
-}
-
-/** A = g*g + min(ri, c); max rowMax = A; cNext = max(cNext, A); N = select(gt(A, 0), g*(1/sqrt(A + eps)), 0); m = ob1*N + beta1*m; p = p + nlr*m */
-export function sm3RowKernel(
-  k: StepKernelExports,
-  p: Float32Array,
-  g: Float32Array,
-  s: StateArrays,
-  ri: number,
-  ob1: number,
-  beta1: number,
-  nlr: number,
-  eps: number,
-): void {
-  k.opt_sm3_row_0(
-    p.byteOffset,
-    g.byteOffset,
-    at(s, "m"),
-    at(s, "c"),
-    at(s, "cNext"),
-    p.length,
-    ri,
-    ob1,
-    beta1,
-    nlr,
-    eps,
-  );
 }

@@ -60,8 +60,8 @@ function wideScratch(
 }
 
 /**
- * Row sums of g² + ε of the rows × cols matrix `g` (into `rowSums`) and its column sums (into `colSums`), both
- * accumulated in float64 one row per kernel call; returns Σθ² of `p`.
+ * Row sums of g² + ε of the rows × cols matrix `g` into `rowSums` and its column sums into `colSums`, both float64
+ * in kernel memory (one kernel call walks the rows); returns Σθ² of `p`.
  */
 function factoredSums(
   k: KernelExports,
@@ -74,15 +74,8 @@ function factoredSums(
   rowSums: Float64Array,
   colSums: Float64Array,
 ): number {
-  let squares = 0;
-  for (let i = 0; i < rows; i++) {
-    const at = 4 * i * cols;
-    k.opt_factored_sums_0(p.byteOffset + at, g.byteOffset + at, colSums.byteOffset, cols, eps);
-    const sums = red();
-    rowSums[i] = sums[0];
-    squares += sums[1];
-  }
-  return squares;
+  K.factoredSumsKernel(k, { p, g, cs: colSums, rs: rowSums }, rows, cols, eps);
+  return red()[0];
 }
 
 /**
@@ -862,25 +855,17 @@ export function simdStep(
         const c = s.c as Float32Array;
         const rNext = s.rNext as Float32Array;
         const cNext = s.cNext as Float32Array;
-        const m = s.m as Float32Array;
         cNext.fill(Number.NEGATIVE_INFINITY);
-        for (let i = 0; i < rows; i++) {
-          const at = 4 * i * cols;
-          k.opt_sm3_row_0(
-            p.byteOffset + at,
-            g.byteOffset + at,
-            m.byteOffset + at,
-            c.byteOffset,
-            cNext.byteOffset,
-            cols,
-            r[i],
-            1 - beta1,
-            beta1,
-            nlr,
-            SM3_EPS,
-          );
-          rNext[i] = red()[0];
-        }
+        K.sm3RowsKernel(
+          k,
+          { p, g, m: s.m as Float32Array, r, c, cNext, rNext },
+          rows,
+          cols,
+          1 - beta1,
+          beta1,
+          nlr,
+          SM3_EPS,
+        );
         r.set(rNext);
         c.set(cNext);
       };
@@ -910,7 +895,6 @@ function adafactorStep(
   const mu = hp.momentum as number;
   const wd = hp.weightDecayRate as number;
   const eps = hp.eps as number;
-  let rowSums = new Float64Array(0);
   return (p, g, s) => {
     const n = p.length;
     const count = s.c as number;
@@ -920,12 +904,13 @@ function adafactorStep(
     if (s.factored === 1) {
       const rows = s.rows as number;
       const cols = s.cols as number;
-      const colSums = wideScratch(k, scratch, cols);
-      if (colSums === null) {
+      const wide = wideScratch(k, scratch, cols + rows);
+      if (wide === null) {
         optimizer.step(p, g, s);
         return;
       }
-      if (rowSums.length < rows) rowSums = new Float64Array(rows);
+      const colSums = wide.subarray(0, cols);
+      const rowSums = wide.subarray(cols);
       paramSquares = factoredSums(k, red, p, g, rows, cols, eps, rowSums, colSums);
       // R is indexed by the second-largest dimension and averages over the largest; C the other way round.
       const largestIsRows = rows > cols;
@@ -941,32 +926,11 @@ function adafactorStep(
       }
       for (let b = 0; b < C.length; b++) C[b] = decay * C[b] + (1 - decay) * (cMeans[b] / cOver);
       const rMean = rSum / R.length;
+      // u = g·(R/R̄)^(−½)·C^(−½): R one value per row and C per column, or (rows the largest dimension) the reverse.
       const u = s.u as Float32Array;
-      updateSquares = 0;
-      for (let i = 0; i < rows; i++) {
-        const at = 4 * i * cols;
-        // Row i of u: g·(R_i/R̄)^(−½)·C_j^(−½), or (rows the largest dimension) g·C_i^(−½)·(R_j/R̄)^(−½).
-        if (largestIsRows) {
-          k.opt_adafactor_row_0(
-            g.byteOffset + at,
-            u.byteOffset + at,
-            R.byteOffset,
-            cols,
-            C[i] ** -0.5,
-            1 / rMean,
-          );
-        } else {
-          k.opt_adafactor_row_0(
-            g.byteOffset + at,
-            u.byteOffset + at,
-            C.byteOffset,
-            cols,
-            (R[i] / rMean) ** -0.5,
-            1,
-          );
-        }
-        updateSquares += red()[0];
-      }
+      if (largestIsRows) K.adafactorRowsKernel(k, { g, u, x: C, w: R }, rows, cols, 1, 1 / rMean);
+      else K.adafactorRowsKernel(k, { g, u, x: R, w: C }, rows, cols, 1 / rMean, 1);
+      updateSquares = red()[0];
     } else {
       K.adafactorSecondKernel(k, p, g, s, decay, 1 - decay, eps);
       const sums = red();
@@ -1002,14 +966,12 @@ function torchAdafactorStep(
   const d = hp.d as number;
   const weightDecay = hp.weightDecay as number;
   const sign = hp.maximize === true ? -1 : 1;
-  let rowSums = new Float64Array(0);
-  let rowFactors = new Float64Array(0);
   return (p, g, s) => {
     const n = p.length;
     const rows = s.rows as number;
     const cols = s.cols as number;
-    const colSums = rows > 0 ? wideScratch(k, scratch, cols) : null;
-    if (rows > 0 && colSums === null) {
+    const wide = rows > 0 ? wideScratch(k, scratch, cols + rows) : null;
+    if (rows > 0 && wide === null) {
       optimizer.step(p, g, s);
       return;
     }
@@ -1023,17 +985,15 @@ function torchAdafactorStep(
     const alphaOf = (paramSquares: number) => Math.max(eps2, Math.sqrt(paramSquares) / n ** 0.5) * rho;
     const stepOf = (updateSquares: number, alpha: number) =>
       -alpha / Math.max(1, Math.sqrt(updateSquares) / (n ** 0.5 * d));
-    if (colSums === null) {
+    if (wide === null) {
       K.torchAdafactorVectorKernel(k, w < 0.5, p, g, s, sign, w, 1 - w, floor);
       const sums = red();
       const negativeStep = stepOf(sums[0], alphaOf(sums[1]));
       K.torchAdafactorVectorApplyKernel(k, p, g, s, sign, floor, shrink, negativeStep);
       return;
     }
-    if (rowSums.length < rows) {
-      rowSums = new Float64Array(rows);
-      rowFactors = new Float64Array(rows);
-    }
+    const colSums = wide.subarray(0, cols);
+    const rowSums = wide.subarray(cols);
     const alpha = alphaOf(factoredSums(k, red, p, g, rows, cols, 0, rowSums, colSums));
     const r = s.r as Float32Array;
     const c = s.c as Float32Array;
@@ -1048,35 +1008,10 @@ function torchAdafactorStep(
       const norm = Math.sqrt(colSums[j]);
       c[j] = lerp(c[j], (norm * norm) / rows, w);
     }
-    const rMean = Math.max(rSum / rows, eps1);
-    let updateSquares = 0;
-    for (let i = 0; i < rows; i++) {
-      rowFactors[i] = r[i] / rMean;
-      k.opt_torch_adafactor_row_0(
-        g.byteOffset + 4 * i * cols,
-        c.byteOffset,
-        cols,
-        sign,
-        rowFactors[i],
-        floor,
-      );
-      updateSquares += red()[0];
-    }
-    const negativeStep = stepOf(updateSquares, alpha);
-    for (let i = 0; i < rows; i++) {
-      const at = 4 * i * cols;
-      k.opt_torch_adafactor_row_apply_0(
-        p.byteOffset + at,
-        g.byteOffset + at,
-        c.byteOffset,
-        cols,
-        sign,
-        rowFactors[i],
-        floor,
-        shrink,
-        negativeStep,
-      );
-    }
+    const irm = 1 / Math.max(rSum / rows, eps1);
+    K.torchAdafactorRowsKernel(k, false, { p, g, r, c }, rows, cols, sign, irm, floor, 1, 0);
+    const negativeStep = stepOf(red()[0], alpha);
+    K.torchAdafactorRowsKernel(k, true, { p, g, r, c }, rows, cols, sign, irm, floor, shrink, negativeStep);
   };
 }
 
