@@ -18,7 +18,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { encodeIdx } from "../src/data/idx.js";
 import { landscapeFromFormula, parseFormula } from "../src/landscapes/formula.js";
-import { escapeXml, xmlText } from "../src/plot/svg.js";
+import { escapeBareAmpersands, escapeXml, xmlText } from "../src/plot/svg.js";
 import { checkTrainingMemory, TRAINING_MEMORY_BUDGET } from "../src/run/engines.js";
 import { readIdxBytes } from "../src/run/idx-files.js";
 import { MESSAGE_MAX_LENGTH, oneLine, SHOW_MAX_LENGTH, show } from "../src/util/errors.js";
@@ -429,6 +429,10 @@ describe("figure budgets", () => {
 
   it("escapes what XML cannot hold and keeps astral characters", () => {
     expect(xmlText("a\u0000b\ud800c😀")).toBe("a\ufffdb\ufffdc😀");
+    // linkedom leaves & bare in attribute values; character references stay as they are.
+    expect(escapeBareAmpersands('<g aria-label="a&b &amp; &#38; &#x26; &lt;">x &amp; y</g>')).toBe(
+      '<g aria-label="a&amp;b &amp; &#38; &#x26; &lt;">x &amp; y</g>',
+    );
     expect(escapeXml("<\u0002>")).toBe("&lt;\ufffd&gt;");
   });
 

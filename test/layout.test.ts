@@ -24,7 +24,7 @@ const FLOORS: Record<string, number> = {
 /** Floors that run unchanged in Node, the browser and a worker. */
 const PORTABLE = ["optim", "landscapes", "nn", "data", "lab", "plot"];
 /** Packages that need Node or a DOM implementation (never imported by a portable floor). */
-const NODE_OR_DOM_PACKAGES = ["jsdom", "@resvg/resvg-js", "mnist", "playwright-core"];
+const NODE_OR_DOM_PACKAGES = ["jsdom", "linkedom", "@resvg/resvg-js", "mnist", "playwright-core"];
 
 interface SourceFile {
   readonly path: string; // relative to the project root, with extension

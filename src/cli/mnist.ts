@@ -2,8 +2,8 @@ import { availableParallelism } from "node:os";
 import { createNetworkEntry, optimizerSpecsOf, withSchedule } from "../lab/network-optimizer.js";
 import { type Activation, BOOK_NETWORK, networkLayout, parseEngineName } from "../nn/index.js";
 import { splitOptimizerList } from "../optim/index.js";
-import { writeMnistFiles } from "../report/index.js";
-import { DEFAULT_MNIST_OPTIMIZERS, runMnist } from "../run/index.js";
+import type { writeMnistFiles } from "../report/mnist-files.js";
+import { DEFAULT_MNIST_OPTIMIZERS, runMnist } from "../run/mnist.js";
 import { InputRangeError, InputTypeError, show } from "../util/errors.js";
 import { prepareOutputFolder } from "../util/files.js";
 import { lockFolder } from "../util/lock.js";
@@ -128,6 +128,7 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
   async function train(): Promise<number> {
     const terminal = io === processIO && process.stdout.isTTY === true;
     let progress: TrainingProgress | null = null;
+    let fileWriter: Promise<typeof writeMnistFiles> | undefined;
     const result = await runMnist(
       {
         specs,
@@ -146,12 +147,14 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
       },
       {
         onNote: (text) => io.stderr(`optlab mnist: ${text}\n`),
-        onStart: ({ description, config, engine, workers: threads }) =>
+        onStart: ({ description, config, engine, workers: threads }) => {
+          fileWriter = loadFileWriter();
           io.stdout(
             `optlab mnist: ${description}; network ${[config.inputSize, ...config.hiddenSizes, config.outputSize].join("-")} ${config.activation}` +
               `${config.weightDecayLambda ? ` λ=${config.weightDecayLambda}` : ""}; ${iterations} iterations of batch ${batchSize}; engine ${engine}` +
               `${threads > 1 ? ` × ${threads} workers` : ""}\n`,
-          ),
+          );
+        },
         onSeed(seed, resumedAfter) {
           if (resumedAfter !== null) io.stdout(`resuming seed ${seed} after update ${resumedAfter}\n`);
           progress = new TrainingProgress(
@@ -166,7 +169,7 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
         onIteration: (_seed, update, losses) => progress?.update(update, losses),
       },
     );
-    const { paths, table } = writeMnistFiles(out, result);
+    const { paths, table } = (await (fileWriter ?? loadFileWriter()))(out, result);
     io.stdout(`\n${table}`);
     for (const line of result.divergences)
       io.stdout(
@@ -176,3 +179,14 @@ export const mnist: Command = async (argv: string[], io: CliIO) => {
     return 0;
   }
 };
+
+/**
+ * The result files' writer with its figure stack (Observable Plot, linkedom, resvg: ≈0.5 s to load on this machine),
+ * loaded while the workers train rather than before training or after it. A loading error surfaces where it is
+ * awaited, after training.
+ */
+function loadFileWriter(): Promise<typeof writeMnistFiles> {
+  const loading = import("../report/mnist-files.js").then((files) => files.writeMnistFiles);
+  loading.catch(() => undefined);
+  return loading;
+}

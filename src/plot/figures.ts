@@ -1,7 +1,7 @@
 /**
  * The figure table: one builder per figure kind, from an experiment's runs to a finished,
  * deterministic SVG plus the data behind it (JSON, and CSV for tables). Builders take the DOM
- * `document` Plot renders with (jsdom in Node, the page's in a browser).
+ * `document` Plot renders with (linkedom in Node, the page's in a browser).
  */
 import type { ExperimentRun, FigureKind, OptimizerRun } from "../lab/experiment.js";
 import { MAX_CONTOUR_CELLS } from "../lab/experiment.js";

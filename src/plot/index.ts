@@ -1,6 +1,6 @@
 /**
  * Every figure of optlab as SVG text, from plain data (Observable Plot marks composed into one figure).
- * The figure functions take a `document` (a browser's, or jsdom's in Node: `src/report/dom.ts`); PNG rendering
+ * The figure functions take a `document` (a browser's, or linkedom's in Node: `src/report/dom.ts`); PNG rendering
  * and writing files happen at the edge (`src/report/figure-files.ts`).
  */
 export * from "./clip.js";

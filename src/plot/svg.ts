@@ -37,6 +37,14 @@ export function xmlText(text: string): string {
   return out === null ? text : out.join("");
 }
 
+/**
+ * A bare `&` (one that starts no character reference) written as `&amp;`. linkedom, the DOM the figures are built
+ * with in Node, leaves `&` unescaped in attribute values, which XML (and so resvg) refuses.
+ */
+export function escapeBareAmpersands(svg: string): string {
+  return svg.replace(/&(?!(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)/g, "&amp;");
+}
+
 /** Escapes text for use inside SVG/HTML element content and attribute values (and drops what XML cannot hold). */
 export function escapeXml(text: string): string {
   return xmlText(text).replace(
@@ -201,6 +209,6 @@ export function composeFigure(layout: FigureLayout): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `font-family="DejaVu Sans, system-ui, sans-serif" font-size="${TEXT_SIZE}">\n` +
     `<rect width="${width}" height="${height}" fill="white"/>\n${body}\n</svg>\n`;
-  // Panels come from Plot (jsdom serialises text as given): the whole file loses what XML cannot hold.
-  return renumberIds(roundAttributeNumbers(xmlText(svg)), layout.id);
+  // Panels come from Plot (the DOM serialises text as given): the whole file loses what XML cannot hold.
+  return renumberIds(roundAttributeNumbers(xmlText(escapeBareAmpersands(svg))), layout.id);
 }

@@ -1,19 +1,17 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+// The lab's modules themselves, not lab/index.js: that would load the landscapes' formula parser (mathjs, ≈0.4 s)
+// into a run that trains networks.
+import { decodeCheckpoint, encodeCheckpoint } from "../lab/mnist-checkpoint.js";
+import { type CollectedRun, collectRuns, type ResultLine, type RunHeader } from "../lab/mnist-results.js";
+import { createNetworkEntry } from "../lab/network-optimizer.js";
 import {
-  type CollectedRun,
-  collectRuns,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  type ResultLine,
-  type RunHeader,
   type TrainingCallbacks,
   type TrainingCheckpoint,
   type TrainingPlan,
   trainPaired,
-} from "../lab/index.js";
-import { createNetworkEntry } from "../lab/network-optimizer.js";
+} from "../lab/train.js";
 import { checkNetworkConfig, type EngineName, type NetworkConfig, networkLayout } from "../nn/index.js";
 import { InputRangeError, show } from "../util/errors.js";
 import { errnoReason, writeFileAtomic } from "../util/files.js";
