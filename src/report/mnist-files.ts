@@ -1,6 +1,12 @@
 import { join } from "node:path";
-import { type CollectedRun, mnistSummaryTable, type RunHeader, summarizeMnistRuns } from "../lab/index.js";
-import { mnistFigures } from "../plot/index.js";
+// The modules themselves, not lab/index.js and plot/index.js, which load the formula parser (mathjs) as well.
+import {
+  type CollectedRun,
+  mnistSummaryTable,
+  type RunHeader,
+  summarizeMnistRuns,
+} from "../lab/mnist-results.js";
+import { mnistFigures } from "../plot/mnist-figures.js";
 import type { MnistResult } from "../run/index.js";
 import { writeFileAtomic } from "../util/files.js";
 import { createDocument } from "./dom.js";
